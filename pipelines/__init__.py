@@ -1,0 +1,1 @@
+"""Wiring of the Interview Warehouse code location: definitions, jobs, schedules, CLI."""

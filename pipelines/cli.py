@@ -1,0 +1,48 @@
+"""`interview-warehouse`: simulate, sync, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+
+from pipelines.resources import SOURCE_VARIABLES
+
+
+def _sources(value: str) -> list[str]:
+    sources = [s.strip() for s in value.split(",") if s.strip()]
+    unknown = [s for s in sources if s not in SOURCE_VARIABLES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCE_VARIABLES)}")
+    return sources
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["simulate"]:
+        # The simulators are their own program; the pipeline reaches them only over HTTP.
+        os.execv(sys.executable, [sys.executable, "-m", "simulators", *argv[1:]])
+    parser = argparse.ArgumentParser(prog="interview-warehouse")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("simulate", help="serve the three API simulators (see --help there)")
+    sync = commands.add_parser("sync", help="land the configured sources (like the schedule)")
+    sync.add_argument("--start", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
+    sync.add_argument("--end", type=date.fromisoformat, help="last day (default: today)")
+    sync.add_argument("--sources", type=_sources, help="comma-separated, default: configured")
+    demo = commands.add_parser("demo", help="simulators + full sync + summary, no setup")
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.command == "sync":
+        from pipelines.report import print_sync
+        from pipelines.sync import run_sync
+
+        outcome = run_sync(args.start, args.end, args.sources)
+        print_sync(outcome)
+        sys.exit(0 if outcome.success else 1)
+    if args.command == "demo":
+        from pipelines.demo import run_demo
+
+        sys.exit(run_demo(scale=args.scale, seed=args.seed))

@@ -1,0 +1,16 @@
+"""The code location: every asset, resource, job and schedule, assembled explicitly."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.jobs import INGESTION, sync_job
+from pipelines.resources import build_resources
+from pipelines.schedules import hourly_sync
+
+defs = dg.Definitions(
+    assets=[a for assets in INGESTION.values() for a in assets],
+    resources=build_resources(),
+    jobs=[sync_job],
+    schedules=[hourly_sync],
+)

@@ -1,0 +1,74 @@
+"""Helpers for ingestion tests: run the assets like the sync job does, read the lake back."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from pipelines.jobs import INGESTION, range_tags
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SNAPSHOTS = {"genway/projects", "gensail/algorithms", "gensail/algorithm_stats",
+             "interviewrelay/projects", "interviewrelay/campaigns",
+             "interviewrelay/billing_credits"}
+KEYS = {"genway/projects": "project_id", "genway/interviews": "interview_id",
+        "genway/transcripts": "interview_id", "genway/summaries": "interview_id",
+        "gensail/algorithm_stats": "algorithm_id", "interviewrelay/transcripts": "session_id"}
+# lake entity -> (simulated source, truth entity)
+TRUTH = {
+    "genway/projects": ("genway", "projects"),
+    "genway/interviews": ("genway", "interviews"),
+    "genway/transcripts": ("genway", "transcripts"),
+    "genway/summaries": ("genway", "summaries"),
+    "gensail/jobs": ("gensail", "jobs"),
+    "gensail/algorithm_runs": ("gensail", "algorithm_runs"),
+    "gensail/algorithms": ("gensail", "algorithms"),
+    "gensail/feedback": ("gensail", "feedback"),
+    "gensail/algorithm_stats": ("gensail", "algorithm_stats"),
+    "interviewrelay/projects": ("interviewrelay", "projects"),
+    "interviewrelay/campaigns": ("interviewrelay", "campaigns"),
+    "interviewrelay/sessions": ("interviewrelay", "sessions"),
+    "interviewrelay/transcripts": ("interviewrelay", "transcripts"),
+}
+
+
+def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGESTION),
+                instance: dg.DagsterInstance | None = None,
+                raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    from pipelines.resources import build_resources  # reads the environment now
+
+    assets = [a for source in sources for a in INGESTION[source]]
+    return dg.materialize(assets, resources=build_resources(), tags=range_tags(first, last),
+                          instance=instance or dg.DagsterInstance.ephemeral(),
+                          raise_on_error=raise_on_error)
+
+
+def lake_files(entity: str) -> str:
+    return str(Path(os.environ["WAREHOUSE_DIR"]) / "lake" / "raw" / entity / "*" / "*.parquet")
+
+
+def lake_query(sql: str, entity: str) -> list[tuple[Any, ...]]:
+    """Run `sql` with `{lake}` standing for the entity's rows (for snapshots, the latest)."""
+    scan = f"read_parquet('{lake_files(entity)}', hive_partitioning = true, union_by_name = true)"
+    if entity in SNAPSHOTS:
+        scan = f"(select * from {scan} where date = (select max(date) from {scan}))"
+    return duckdb.execute(sql.format(lake=scan)).fetchall()
+
+
+def landed_ids(entity: str) -> list[str]:
+    key = KEYS.get(entity, "id")
+    return sorted(str(row[0]) for row in lake_query(f"select {key} from {{lake}}", entity))
+
+
+def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    for event in result.get_asset_materialization_events():
+        mat = event.step_materialization_data.materialization
+        if mat.asset_key.to_user_string() == asset and "requests" in mat.metadata:
+            return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+    raise AssertionError(f"no materialization of {asset}")

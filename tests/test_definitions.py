@@ -1,0 +1,52 @@
+"""The code location loads, and its wiring is what the README says."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.jobs import RANGE_END, RANGE_START
+from pipelines.schedules import hourly_sync
+
+
+def test_definitions_load_with_every_asset_job_and_schedule() -> None:
+    repo = defs.get_repository_def()
+    keys = {key.to_user_string() for key in repo.asset_graph.get_all_asset_keys()}
+    for source, entities in {
+        "genway": ["projects", "interviews", "transcripts", "summaries"],
+        "gensail": ["jobs", "algorithm_runs", "algorithms", "feedback", "algorithm_stats"],
+        "interviewrelay": ["projects", "campaigns", "sessions", "transcripts", "billing_credits"],
+    }.items():
+        assert {f"{source}/{e}" for e in entities} <= keys
+    assert defs.resolve_job_def("sync_job") is not None
+    assert defs.resolve_schedule_def("hourly_sync").cron_schedule == "0 * * * *"
+
+
+def test_schedule_requests_latest_partitions_plus_lookback(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    monkeypatch.setenv("GENSAIL_API_TOKEN", "not-used")
+    monkeypatch.setenv("INGEST_LOOKBACK_DAYS", "3")
+    for name in ("GENWAY_TENANTS", "GENWAY_BASE_URL", "INTERVIEWRELAY_API_KEY",
+                 "INTERVIEWRELAY_BASE_URL", "GENWAY_REQUESTS_PER_MINUTE",
+                 "INTERVIEWRELAY_REQUESTS_PER_MINUTE"):
+        monkeypatch.delenv(name, raising=False)
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 5, 7, 0, tzinfo=UTC))
+    request = hourly_sync(context)
+    assert isinstance(request, dg.RunRequest)
+    assert request.tags[RANGE_START] == "2026-11-02" and request.tags[RANGE_END] == "2026-11-05"
+    selected = {key.to_user_string() for key in request.asset_selection}
+    assert selected and all(key.startswith("gensail/") for key in selected)
+    assert request.run_key == "2026-11-05T07"
+
+
+def test_schedule_skips_when_nothing_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith(("GENWAY_", "GENSAIL_", "INTERVIEWRELAY_"))]:
+        monkeypatch.delenv(name)
+    result = hourly_sync(dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 5, 7, 0, tzinfo=UTC)))
+    assert isinstance(result, dg.SkipReason)
