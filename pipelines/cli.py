@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     sync.add_argument("--start", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
     sync.add_argument("--end", type=date.fromisoformat, help="last day (default: today)")
     sync.add_argument("--sources", type=_sources, help="comma-separated, default: configured")
+    commands.add_parser("analyses", help="run the saved analyst questions (dbt/analyses)")
     demo = commands.add_parser("demo", help="simulators + full sync + summary, no setup")
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--seed", type=int, default=1)
@@ -42,6 +43,13 @@ def main(argv: list[str] | None = None) -> None:
         outcome = run_sync(args.start, args.end, args.sources)
         print_sync(outcome)
         sys.exit(0 if outcome.success else 1)
+    if args.command == "analyses":
+        from pathlib import Path
+
+        from pipelines.analyses import print_answers, run_analyses
+        from pipelines.resources import warehouse_dir
+
+        print_answers(run_analyses(Path(warehouse_dir())))
     if args.command == "demo":
         from pipelines.demo import run_demo
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.jobs import INGESTION, sync_job
+from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, sync_job
 from pipelines.resources import build_resources
 from pipelines.schedules import hourly_sync
 
 defs = dg.Definitions(
-    assets=[a for assets in INGESTION.values() for a in assets],
+    assets=[*[a for assets in INGESTION.values() for a in assets], *WAREHOUSE],
+    asset_checks=WAREHOUSE_CHECKS,
     resources=build_resources(),
     jobs=[sync_job],
     schedules=[hourly_sync],

@@ -6,22 +6,28 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-from assets import gensail, genway, interviewrelay
+from assets import gensail, genway, interviewrelay, warehouse, warehouse_reads
 
 INGESTION = {"genway": genway.ASSETS, "gensail": gensail.ASSETS,
              "interviewrelay": interviewrelay.ASSETS}
+WAREHOUSE = [*warehouse.ASSETS, *warehouse_reads.ASSETS]
+WAREHOUSE_CHECKS = warehouse_reads.CHECKS
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 sync_job = dg.define_asset_job(
     "sync_job",
-    selection=dg.AssetSelection.assets(*[a for assets in INGESTION.values() for a in assets]),
+    selection=dg.AssetSelection.assets(
+        *[a for assets in INGESTION.values() for a in assets], *WAREHOUSE),
     description="Pull every configured source into the lake, for the partition range given by "
-                "the run's range tags (the schedule's window, or a backfill's).",
+                "the run's range tags (the schedule's window, or a backfill's), then build the "
+                "warehouse.",
 )
 
 
 def source_selection(sources: list[str]) -> list[dg.AssetKey]:
-    return [key for source in sources for a in INGESTION[source] for key in a.keys]
+    """The given sources' ingestion assets and the whole warehouse after them."""
+    ingestion = [key for source in sources for a in INGESTION[source] for key in a.keys]
+    return [*ingestion, *[key for a in WAREHOUSE for key in a.keys]]
 
 
 def range_tags(first: date, last: date) -> dict[str, str]:

@@ -7,14 +7,17 @@ each resource can tell "source not configured: skip" from "half-configured: fail
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
+from assets.warehouse import dbt_cli
 from resources.gensail import GensailResource
 from resources.genway import GenwayResource
 from resources.interviewrelay import InterviewRelayResource
-from resources.warehouse import DEFAULT_WAREHOUSE_DIR, LakeResource
+from resources.warehouse import DEFAULT_WAREHOUSE_DIR, WAREHOUSE_FILE, LakeResource
 
 SOURCE_VARIABLES = {
     "genway": ("GENWAY_BASE_URL", "GENWAY_TENANTS", "GENWAY_REQUESTS_PER_MINUTE"),
@@ -48,4 +51,10 @@ def build_resources() -> dict[str, Any]:
         "interviewrelay": InterviewRelayResource(base_url=env(ir[0]), api_key=env(ir[1]),
                                                  requests_per_minute=env(ir[2])),
         "lake": LakeResource(warehouse_dir=env("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR),
+        "dbt": dbt_cli(),
+        # Dagster-side reads never take the write lock (DuckDBResource opens read-write unless
+        # told otherwise).
+        "duckdb": DuckDBResource(
+            database=str(Path(warehouse_dir()).resolve() / WAREHOUSE_FILE),
+            connection_config={"access_mode": "READ_ONLY"}),
     }

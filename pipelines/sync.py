@@ -15,6 +15,12 @@ from pipelines.resources import configured_sources
 from pipelines.schedules import lookback_days
 
 DEFAULT_DAGSTER_HOME = "dagster_home"
+# A new instance limits every pool to one step at a time: the warehouse build (`warehouse_build`)
+# is the only pool, and DuckDB allows one writer.
+INSTANCE_CONFIG = """concurrency:
+  pools:
+    default_limit: 1
+"""
 
 
 def sync_job_def() -> dg.JobDefinition:
@@ -27,6 +33,9 @@ def instance() -> dg.DagsterInstance:
     """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use)."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(DEFAULT_DAGSTER_HOME).resolve())))
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.get()
 
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock
 
 from resources.records import RunInfo
-from resources.schemas import EntitySpec
+from resources.schemas import ALL_SPECS, EntitySpec
 
 FILE = "data.parquet"
 # An empty file with the entity's current schema, beside the partitions: readers that glob
@@ -60,6 +60,16 @@ class Lake:
             return []
         return sorted(date.fromisoformat(p.parent.name.removeprefix("date="))
                       for p in base.glob(f"date=*/{FILE}"))
+
+    def scan_sql(self, spec: EntitySpec) -> str:
+        """A DuckDB table function over every file of the entity (the schema file included)."""
+        glob = (self.entity_dir(spec) / "**" / "*.parquet").as_posix().replace("'", "''")
+        return f"read_parquet('{glob}', union_by_name = true, hive_partitioning = false)"
+
+    def ensure_schema_files(self) -> None:
+        """Every entity readable, landed or not (a source may not be configured)."""
+        for spec in ALL_SPECS:
+            self.ensure_schema_file(spec)
 
     def ensure_schema_file(self, spec: EntitySpec) -> None:
         path = self.entity_dir(spec) / SCHEMA_FILE

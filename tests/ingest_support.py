@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from pipelines.jobs import INGESTION, range_tags
+from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, range_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,11 +39,15 @@ TRUTH = {
 
 
 def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGESTION),
-                instance: dg.DagsterInstance | None = None,
-                raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+                instance: dg.DagsterInstance | None = None, raise_on_error: bool = True,
+                warehouse: bool = False) -> dg.ExecuteInProcessResult:
+    """The sources' ingestion assets for a partition range; with `warehouse`, the dbt build,
+    the summary and the lake reconciliation checks after them, like the sync job."""
     from pipelines.resources import build_resources  # reads the environment now
 
     assets = [a for source in sources for a in INGESTION[source]]
+    if warehouse:
+        assets += [*WAREHOUSE, *WAREHOUSE_CHECKS]
     return dg.materialize(assets, resources=build_resources(), tags=range_tags(first, last),
                           instance=instance or dg.DagsterInstance.ephemeral(),
                           raise_on_error=raise_on_error)

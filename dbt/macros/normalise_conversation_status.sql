@@ -7,7 +7,8 @@
     genway interviews:       scheduled, in_progress, completed, abandoned, flagged (identity)
     interviewrelay sessions: in_progress, completed, abandoned (identity)
     gensail jobs:            queued -> scheduled;
-                             transcribing, analyzing, publishing -> in_progress;
+                             transcribing, analyzing, publishing (and the undocumented
+                             'processing') -> in_progress;
                              completed, skipped, failed (identity)
 
     Matching ignores case and surrounding blanks. An unknown raw status maps to null
@@ -25,7 +26,7 @@
         when {{ platform }} = 'gensail' then
             case
                 when {{ s }} = 'queued' then 'scheduled'
-                when {{ s }} in ('transcribing', 'analyzing', 'publishing') then 'in_progress'
+                when {{ s }} in ('transcribing', 'analyzing', 'publishing', 'processing') then 'in_progress'
                 when {{ s }} in ('completed', 'skipped', 'failed') then {{ s }}
             end
     end

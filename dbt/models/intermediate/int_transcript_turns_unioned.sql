@@ -11,7 +11,7 @@ genway_turns as (
 
 interviewrelay_messages as (
 
-    select * from {{ ref('stg_interviewrelay__transcript_messages') }}
+    select * from {{ ref('int_interviewrelay__transcript_messages_timed') }}
 
 ),
 

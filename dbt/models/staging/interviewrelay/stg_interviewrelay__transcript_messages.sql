@@ -6,6 +6,7 @@
 --               "text": str, "sentiment": "positive" | "neutral" | "negative"}]
 -- They are zipped by array position (0-based). Where both carry a value, the current
 -- document (`messages`) wins for role and text; `turns` adds the offset and the sentiment.
+-- Start/end seconds are derived in int_interviewrelay__transcript_messages_timed.
 
 with
 
@@ -26,8 +27,6 @@ transcripts as (
 
     select
         cast(session_id as varchar) as session_id,
-        {{ landed('started_at', 'timestamptz') }} as transcript_started_at,
-        {{ landed('completed_at', 'timestamptz') }} as transcript_completed_at,
         case when json_type(_raw_json, '$.messages') = 'ARRAY'
             then from_json(json_extract(_raw_json, '$.messages'), '["JSON"]') end as messages,
         case when json_type(_raw_json, '$.turns') = 'ARRAY'
@@ -83,26 +82,6 @@ zipped as (
 
 ),
 
-timed as (
-
-    select
-        zipped.*,
-        transcripts.transcript_started_at,
-        transcripts.transcript_completed_at,
-        -- seconds from the session start: the turn's own offset, else the message time
-        -- relative to the transcript's started_at, else relative to the first message
-        coalesce(
-            turn_offset_seconds,
-            epoch(created_at - transcripts.transcript_started_at),
-            epoch(created_at - min(created_at) over (partition by zipped.session_id))
-        ) as start_seconds
-
-    from zipped
-    inner join transcripts
-        on zipped.session_id = transcripts.session_id
-
-),
-
 final as (
 
     select
@@ -112,17 +91,11 @@ final as (
         turn_speaker,
         text,
         created_at,
-        start_seconds,
-        -- a message lasts until the next one starts; the last one until the session
-        -- completed (null while the session is open or was abandoned)
-        coalesce(
-            lead(start_seconds) over (partition by session_id order by message_index),
-            epoch(transcript_completed_at - transcript_started_at)
-        ) as end_seconds,
+        turn_offset_seconds,
         case when raw_sentiment in ('positive', 'neutral', 'negative') then raw_sentiment end
             as sentiment
 
-    from timed
+    from zipped
 
 )
 

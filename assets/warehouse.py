@@ -1,0 +1,101 @@
+"""The warehouse: the dbt project in `dbt/`, built on DuckDB after ingestion.
+
+Each dbt source is the ingestion asset that lands it (the sources' `meta.dagster.asset_key`), so
+the asset graph runs from API to mart in one lineage; dbt tests are asset checks. The build writes
+a private copy of `WAREHOUSE_DIR/warehouse.duckdb` and swaps it in only when every model and test
+passed (see `resources/warehouse.py`): analysts never see a half-built or failing build.
+"""
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from resources.warehouse import LakeResource
+
+DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
+DBT_PROJECT = DbtProject(project_dir=DBT_DIR)
+# The dbt installed beside this interpreter, so a venv works without being activated.
+_BESIDE = Path(sys.executable).with_name("dbt")
+DBT_EXECUTABLE = str(_BESIDE) if _BESIDE.exists() else "dbt"
+
+
+def dbt_cli() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+
+
+def prepare_manifest() -> None:
+    """`dbt parse` into `dbt/target/manifest.json`, which `@dbt_assets` reads at import."""
+    dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+
+
+def manifest_is_stale() -> bool:
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for folder in ("models", "macros", "analyses", "tests")
+               for p in (DBT_DIR / folder).rglob("*") if p.is_file()]
+    sources += [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    return any(p.stat().st_mtime > built for p in sources)
+
+
+# `dev.py` imports this module after installing, so a fresh clone or an edited model is parsed
+# before anything loads the definitions; tests and `dagster dev` get the same guarantee.
+if manifest_is_stale():
+    prepare_manifest()
+
+# One dbt build at a time per Dagster instance (`concurrency.pools` in dagster.yaml).
+WAREHOUSE_POOL = "warehouse_build"
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Models are `warehouse/<schema>/<model>`, in group `warehouse`; sources keep the asset key
+    of the ingestion asset named in their meta."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props.get("schema") or "main"
+        return dg.AssetKey(["warehouse", schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "warehouse"
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """dbt reads its paths from the environment (profiles.yml and sources use `env_var`)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT,
+            dagster_dbt_translator=WarehouseTranslator(), pool=WAREHOUSE_POOL)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                     lake: LakeResource) -> Iterator[Any]:
+    """`dbt build` of the selected models into a private copy of the warehouse, swapped in
+    atomically when every model and test passed. Results are reported after the swap, so a
+    materialization in the UI always means 'readers can query this now'."""
+    files = lake.warehouse_files()
+    lake.lake().ensure_schema_files()
+    with files.build() as build_path, _environment(WAREHOUSE_DIR=str(lake.root),
+                                                   DBT_DUCKDB_PATH=str(build_path)):
+        events = list(dbt.cli(["build"], context=context).stream())
+    yield from events
+
+
+ASSETS = [warehouse_models]

@@ -1,0 +1,86 @@
+"""Dagster-side reads of the built warehouse, read-only through `DuckDBResource`: a summary asset
+whose metadata shows per-platform counts, and checks that reconcile the marts with the lake."""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from resources.schemas import (
+    GENSAIL_ALGORITHM_RUNS,
+    GENSAIL_JOBS,
+    GENWAY_INTERVIEWS,
+    INTERVIEWRELAY_SESSIONS,
+    EntitySpec,
+)
+from resources.warehouse import LakeResource
+
+FCT_CONVERSATIONS = dg.AssetKey(["warehouse", "marts", "fct_conversations"])
+FCT_TRANSCRIPT_TURNS = dg.AssetKey(["warehouse", "marts", "fct_transcript_turns"])
+FCT_ALGORITHM_RUNS = dg.AssetKey(["warehouse", "marts", "fct_algorithm_runs"])
+CONVERSATION_ENTITIES = {"genway": GENWAY_INTERVIEWS, "interviewrelay": INTERVIEWRELAY_SESSIONS,
+                         "gensail": GENSAIL_JOBS}
+
+
+@dg.asset(key=["warehouse", "platform_summary"], group_name="warehouse", kinds={"duckdb"},
+          deps=[FCT_CONVERSATIONS, FCT_TRANSCRIPT_TURNS, FCT_ALGORITHM_RUNS])
+def platform_summary(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Per platform, in the warehouse analysts query now: conversations, completed ones,
+    transcript turns and algorithm runs. Read-only; the numbers are in the metadata."""
+    with duckdb.get_connection() as conn:
+        rows = conn.execute("""
+            with conversations as (
+                select platform, count(*) as conversations,
+                       count(*) filter (where status = 'completed') as completed
+                from marts.fct_conversations group by platform
+            ), turns as (
+                select split_part(conversation_key, ':', 1) as platform, count(*) as turns
+                from marts.fct_transcript_turns group by all
+            ), runs as (
+                select 'gensail' as platform, count(*) as algorithm_runs
+                from marts.fct_algorithm_runs
+            )
+            select platform, conversations, completed, coalesce(turns, 0),
+                   coalesce(algorithm_runs, 0)
+            from conversations left join turns using (platform) left join runs using (platform)
+            order by platform
+        """).fetchall()
+    metadata: dict[str, int] = {}
+    for platform, conversations, completed, turns, runs in rows:
+        metadata |= {f"{platform}/conversations": conversations,
+                     f"{platform}/completed": completed, f"{platform}/turns": turns}
+        if runs:
+            metadata[f"{platform}/algorithm_runs"] = runs
+    metadata["dagster/row_count"] = sum(row[1] for row in rows)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _lake_ids(conn, lake: LakeResource, spec: EntitySpec) -> int:
+    scan = lake.lake().scan_sql(spec)
+    return conn.execute(f"select count(distinct {spec.key}) from {scan}").fetchone()[0]
+
+
+@dg.asset_check(asset=FCT_CONVERSATIONS, blocking=False)
+def conversations_match_lake(duckdb: DuckDBResource, lake: LakeResource) -> dg.AssetCheckResult:
+    """Every landed interview, session and job is one conversation, per platform."""
+    with duckdb.get_connection() as conn:
+        expected = {p: _lake_ids(conn, lake, s) for p, s in CONVERSATION_ENTITIES.items()}
+        actual = dict(conn.execute(
+            "select platform, count(*) from marts.fct_conversations group by all").fetchall())
+    actual = {p: actual.get(p, 0) for p in expected}
+    return dg.AssetCheckResult(passed=expected == actual, metadata={
+        **{f"lake/{p}": n for p, n in expected.items()},
+        **{f"mart/{p}": n for p, n in actual.items()}})
+
+
+@dg.asset_check(asset=FCT_ALGORITHM_RUNS, blocking=False)
+def algorithm_runs_match_lake(duckdb: DuckDBResource, lake: LakeResource
+                              ) -> dg.AssetCheckResult:
+    """Every landed algorithm run is one row of the mart."""
+    with duckdb.get_connection() as conn:
+        expected = _lake_ids(conn, lake, GENSAIL_ALGORITHM_RUNS)
+        actual = conn.execute("select count(*) from marts.fct_algorithm_runs").fetchone()[0]
+    return dg.AssetCheckResult(passed=expected == actual,
+                               metadata={"lake": expected, "mart": actual})
+
+
+ASSETS = [platform_summary]
+CHECKS = [conversations_match_lake, algorithm_runs_match_lake]

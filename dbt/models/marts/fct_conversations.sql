@@ -1,0 +1,64 @@
+with
+
+conversations as (
+
+    select * from {{ ref('int_conversations_normalised') }}
+
+),
+
+turns as (
+
+    select * from {{ ref('int_transcript_turns_normalised') }}
+
+),
+
+summaries as (
+
+    select * from {{ ref('int_conversation_summaries') }}
+
+),
+
+turn_counts as (
+
+    select
+        conversation_key,
+        count(*) as turn_count
+
+    from turns
+    group by conversation_key
+
+),
+
+final as (
+
+    select
+        conversations.conversation_key,
+        conversations.platform,
+        conversations.source_id,
+        conversations.tenant_id,
+        conversations.workspace_id,
+        case
+            when conversations.platform in ('genway', 'interviewrelay')
+                and conversations.project_id is not null
+                then conversations.platform || ':' || conversations.project_id
+        end as project_key,
+        conversations.campaign_id,
+        conversations.status,
+        conversations.raw_status,
+        conversations.created_at,
+        conversations.started_at,
+        conversations.ended_at,
+        conversations.duration_seconds,
+        coalesce(turn_counts.turn_count, 0) as turn_count,
+        conversations.participant_hash,
+        summaries.conversation_key is not null as has_summary
+
+    from conversations
+    left join turn_counts
+        on conversations.conversation_key = turn_counts.conversation_key
+    left join summaries
+        on conversations.conversation_key = summaries.conversation_key
+
+)
+
+select * from final
