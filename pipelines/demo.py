@@ -3,7 +3,8 @@
 Starts the three simulators (time compressed 60x, so the vendors' per-minute limits become
 per-second ones), points the pipeline at them, syncs their whole history into `WAREHOUSE_DIR`
 (default `./warehouse`) and the Dagster instance at `DAGSTER_HOME` (default `./dagster_home`),
-and prints what landed beside what the simulators hold.
+prints what landed beside what the simulators hold, then what the warehouse's marts hold and
+the answers to the analysts' saved questions.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
+from pipelines.analyses import print_answers, run_analyses
 from pipelines.report import print_landed, print_sync
 from pipelines.resources import warehouse_dir
 from pipelines.sandbox import SimulatorProcess
@@ -62,6 +65,23 @@ def lake_counts(root: str) -> dict[str, int]:
     return counts
 
 
+# mart -> the truth entities (source, entity) whose records it holds one row each of
+MART_TRUTH = {
+    "marts.fct_conversations": [("genway", "interviews"), ("interviewrelay", "sessions"),
+                                ("gensail", "jobs")],
+    "marts.fct_transcript_turns": [("genway", "transcript_turns"),
+                                   ("interviewrelay", "transcript_turns"),
+                                   ("gensail", "transcript_utterances")],
+    "marts.fct_algorithm_runs": [("gensail", "algorithm_runs")],
+}
+
+
+def mart_counts(root: str) -> dict[str, int]:
+    with duckdb.connect(str(Path(root) / "warehouse.duckdb"), read_only=True) as conn:
+        return {mart: conn.execute(f"select count(*) from {mart}").fetchone()[0]
+                for mart in MART_TRUTH}
+
+
 def run_demo(scale: float = 1.0, seed: int = 1) -> int:
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     print(f"demo: starting the simulators (seed {seed}, scale {scale}, now {now:%Y-%m-%d %H:%M}Z,"
@@ -75,4 +95,13 @@ def run_demo(scale: float = 1.0, seed: int = 1) -> int:
         truths = {source: control.truth()["entities"] for source, control in sims.controls.items()}
         truth = {entity: truths[source][name]["count"] for entity, (source, name) in TRUTH.items()}
         matches = print_landed(lake_counts(warehouse_dir()), truth)
+        if outcome.success:
+            print(f"  warehouse {Path(warehouse_dir()).resolve()}/warehouse.duckdb: rows per mart "
+                  "/ records the APIs hold:")
+            for mart, count in mart_counts(warehouse_dir()).items():
+                expected = sum(truths[source][name]["count"] for source, name in MART_TRUTH[mart])
+                matches &= count == expected
+                print(f"    {mart:<34} {count:>7} / {expected}"
+                      f"{'' if count == expected else '   MISMATCH'}")
+            print_answers(run_analyses(Path(warehouse_dir())), limit=3)
     return 0 if outcome.success and matches else 1

@@ -10,32 +10,13 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from pipelines.demo import KEYS, SNAPSHOTS, TRUTH
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, range_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SNAPSHOTS = {"genway/projects", "gensail/algorithms", "gensail/algorithm_stats",
-             "interviewrelay/projects", "interviewrelay/campaigns",
-             "interviewrelay/billing_credits"}
-KEYS = {"genway/projects": "project_id", "genway/interviews": "interview_id",
-        "genway/transcripts": "interview_id", "genway/summaries": "interview_id",
-        "gensail/algorithm_stats": "algorithm_id", "interviewrelay/transcripts": "session_id"}
-# lake entity -> (simulated source, truth entity)
-TRUTH = {
-    "genway/projects": ("genway", "projects"),
-    "genway/interviews": ("genway", "interviews"),
-    "genway/transcripts": ("genway", "transcripts"),
-    "genway/summaries": ("genway", "summaries"),
-    "gensail/jobs": ("gensail", "jobs"),
-    "gensail/algorithm_runs": ("gensail", "algorithm_runs"),
-    "gensail/algorithms": ("gensail", "algorithms"),
-    "gensail/feedback": ("gensail", "feedback"),
-    "gensail/algorithm_stats": ("gensail", "algorithm_stats"),
-    "interviewrelay/projects": ("interviewrelay", "projects"),
-    "interviewrelay/campaigns": ("interviewrelay", "campaigns"),
-    "interviewrelay/sessions": ("interviewrelay", "sessions"),
-    "interviewrelay/transcripts": ("interviewrelay", "transcripts"),
-}
+__all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "lake_query", "landed_ids", "materialize",
+           "metadata"]
 
 
 def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGESTION),

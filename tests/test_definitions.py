@@ -22,6 +22,13 @@ def test_definitions_load_with_every_asset_job_and_schedule() -> None:
         "interviewrelay": ["projects", "campaigns", "sessions", "transcripts", "billing_credits"],
     }.items():
         assert {f"{source}/{e}" for e in entities} <= keys
+    assert {"warehouse/marts/fct_conversations", "warehouse/platform_summary"} <= keys
+    # Lineage from API to mart: the staging model reads the ingestion asset.
+    staging = repo.asset_graph.get(dg.AssetKey(["warehouse", "staging", "stg_genway__interviews"]))
+    assert dg.AssetKey(["genway", "interviews"]) in staging.parent_keys
+    checks = {key.name for key in repo.asset_graph.asset_check_keys}
+    assert "conversations_match_lake" in checks
+    assert any(name.startswith("unique_") for name in checks)  # dbt tests as asset checks
     assert defs.resolve_job_def("sync_job") is not None
     assert defs.resolve_schedule_def("hourly_sync").cron_schedule == "0 * * * *"
 
@@ -40,7 +47,9 @@ def test_schedule_requests_latest_partitions_plus_lookback(monkeypatch: pytest.M
     assert isinstance(request, dg.RunRequest)
     assert request.tags[RANGE_START] == "2026-11-02" and request.tags[RANGE_END] == "2026-11-05"
     selected = {key.to_user_string() for key in request.asset_selection}
-    assert selected and all(key.startswith("gensail/") for key in selected)
+    sources = {key.split("/")[0] for key in selected}
+    assert sources == {"gensail", "warehouse"}  # the configured source, then the warehouse
+    assert "warehouse/marts/fct_conversations" in selected
     assert request.run_key == "2026-11-05T07"
 
 

@@ -8,11 +8,7 @@ from typing import Any
 
 import duckdb
 
-PLATFORM_TRUTH = {  # platform -> (conversation entity, turn entity) in the simulator's truth
-    "genway": ("interviews", "transcript_turns"),
-    "interviewrelay": ("sessions", "transcript_turns"),
-    "gensail": ("jobs", "transcript_utterances"),
-}
+from pipelines.demo import MART_TRUTH
 
 
 def warehouse_path() -> Path:
@@ -26,13 +22,15 @@ def query(sql: str) -> list[tuple[Any, ...]]:
 
 def expected_from_truth(sims) -> dict[str, set[str]]:
     """Conversation keys, turn keys and run ids that the marts must hold exactly."""
-    conversations, turns = set(), set()
-    for platform, (entity, turn_entity) in PLATFORM_TRUTH.items():
-        truth = sims[platform].truth()["entities"]
-        conversations |= {f"{platform}:{i}" for i in truth[entity]["ids"]}
-        turns |= {f"{platform}:{i}" for i in truth[turn_entity]["ids"]}
-    runs = {str(i) for i in sims["gensail"].truth()["entities"]["algorithm_runs"]["ids"]}
-    return {"conversations": conversations, "turns": turns, "runs": runs}
+    truths = {platform: control.truth()["entities"] for platform, control in sims.items()}
+
+    def keys(mart: str, prefix: bool) -> set[str]:
+        return {f"{platform}:{i}" if prefix else str(i)
+                for platform, entity in MART_TRUTH[mart] for i in truths[platform][entity]["ids"]}
+
+    return {"conversations": keys("marts.fct_conversations", prefix=True),
+            "turns": keys("marts.fct_transcript_turns", prefix=True),
+            "runs": keys("marts.fct_algorithm_runs", prefix=False)}
 
 
 def actual_in_warehouse() -> dict[str, set[str]]:
