@@ -67,6 +67,17 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "warehouse"
 
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]
+                                 ) -> dg.AutomationCondition | None:
+        return WAREHOUSE_AUTOMATION
+
+
+# Rebuild after ingestion that ran without the warehouse (a UI backfill of the ingestion assets,
+# say), once that backfill is done. Daily-partitioned parents always have missing days before
+# the first landed one, so "a dependency is missing" must not block it.
+WAREHOUSE_AUTOMATION = dg.AutomationCondition.eager().without(
+    ~dg.AutomationCondition.any_deps_missing())
+
 
 @contextmanager
 def _environment(**values: str) -> Iterator[None]:

@@ -4,6 +4,7 @@ whose metadata shows per-platform counts, and checks that reconcile the marts wi
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.warehouse import WAREHOUSE_AUTOMATION
 from resources.schemas import (
     GENSAIL_ALGORITHM_RUNS,
     GENSAIL_JOBS,
@@ -21,7 +22,8 @@ CONVERSATION_ENTITIES = {"genway": GENWAY_INTERVIEWS, "interviewrelay": INTERVIE
 
 
 @dg.asset(key=["warehouse", "platform_summary"], group_name="warehouse", kinds={"duckdb"},
-          deps=[FCT_CONVERSATIONS, FCT_TRANSCRIPT_TURNS, FCT_ALGORITHM_RUNS])
+          deps=[FCT_CONVERSATIONS, FCT_TRANSCRIPT_TURNS, FCT_ALGORITHM_RUNS],
+          automation_condition=WAREHOUSE_AUTOMATION)
 def platform_summary(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Per platform, in the warehouse analysts query now: conversations, completed ones,
     transcript turns and algorithm runs. Read-only; the numbers are in the metadata."""

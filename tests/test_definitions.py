@@ -59,3 +59,18 @@ def test_schedule_skips_when_nothing_is_configured(monkeypatch: pytest.MonkeyPat
     result = hourly_sync(dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 5, 7, 0, tzinfo=UTC)))
     assert isinstance(result, dg.SkipReason)
+
+
+def test_ingestion_outside_the_sync_job_triggers_a_warehouse_rebuild() -> None:
+    """A UI backfill of ingestion assets alone is followed by the warehouse (automation)."""
+    instance = dg.DagsterInstance.ephemeral()
+    selection = dg.AssetSelection.groups("warehouse")
+    first = dg.evaluate_automation_conditions(defs=defs, instance=instance,
+                                              asset_selection=selection)
+    assert first.total_requested == 0  # nothing landed yet: nothing to build
+    instance.report_runless_asset_event(dg.AssetMaterialization(
+        asset_key=["genway", "interviews"], partition="2026-11-01"))
+    second = dg.evaluate_automation_conditions(defs=defs, instance=instance,
+                                               asset_selection=selection, cursor=first.cursor)
+    for model in (["staging", "stg_genway__interviews"], ["marts", "fct_conversations"]):
+        assert second.get_num_requested(dg.AssetKey(["warehouse", *model])) == 1, model
