@@ -1,4 +1,5 @@
-"""The code location: every asset, resource, job and schedule, assembled explicitly."""
+"""The code location: every asset, check, resource, job, schedule and sensor, assembled
+explicitly."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import dagster as dg
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, sync_job
 from pipelines.resources import build_resources
 from pipelines.schedules import hourly_sync
+from pipelines.sensors import warehouse_automation
 
 defs = dg.Definitions(
     assets=[*[a for assets in INGESTION.values() for a in assets], *WAREHOUSE],
@@ -14,4 +16,5 @@ defs = dg.Definitions(
     resources=build_resources(),
     jobs=[sync_job],
     schedules=[hourly_sync],
+    sensors=[warehouse_automation],
 )

@@ -14,8 +14,17 @@ WAREHOUSE = [*warehouse.ASSETS, *warehouse_reads.ASSETS]
 WAREHOUSE_CHECKS = warehouse_reads.CHECKS
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
+# Steps run in their own processes, forked from a server that has already imported the code
+# location: a plain spawn re-imports Dagster, dbt's manifest and every asset per step, which costs
+# more than most ingestion steps take. Four at a time: steps mostly wait on vendor rate limits.
+SYNC_EXECUTOR = dg.multiprocess_executor.configured({
+    "max_concurrent": 4,
+    "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
+})
+
 sync_job = dg.define_asset_job(
     "sync_job",
+    executor_def=SYNC_EXECUTOR,
     selection=dg.AssetSelection.assets(
         *[a for assets in INGESTION.values() for a in assets], *WAREHOUSE),
     description="Pull every configured source into the lake, for the partition range given by "

@@ -13,6 +13,8 @@ SHOWN = ("requests", "rate_limited_429", "retries", "rows_inserted", "rows_updat
 def print_sync(outcome: SyncOutcome) -> None:
     print(f"sync {outcome.first}..{outcome.last} of {', '.join(outcome.sources)}: "
           f"{'succeeded' if outcome.success else 'FAILED'} (run {outcome.run_id})")
+    for source in outcome.unconfigured:
+        print(f"  {source}: skipped, not configured ({source.upper()}_* variables unset)")
     per_asset: dict[str, dict] = defaultdict(dict)
     for asset, _partition, metadata in outcome.materializations:
         if "requests" in metadata:  # the run's own; the same for each partition of its range

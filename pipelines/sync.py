@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.jobs import range_tags, scheduled_window, source_selection
-from pipelines.resources import configured_sources
+from pipelines.resources import SOURCE_VARIABLES, configured_sources
 from pipelines.schedules import lookback_days
 
 DEFAULT_DAGSTER_HOME = "dagster_home"
@@ -47,6 +47,7 @@ class SyncOutcome:
     last: date
     sources: list[str]
     materializations: list[tuple[str, str | None, dict]]  # (asset, partition, metadata)
+    unconfigured: list[str]  # sources left out because none of their variables is set
 
 
 def run_sync(start: date | None = None, end: date | None = None,
@@ -74,4 +75,6 @@ def run_sync(start: date | None = None, end: date | None = None,
         mat = event.get_dagster_event().step_materialization_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
         materializations.append((mat.asset_key.to_user_string(), mat.partition, metadata))
-    return SyncOutcome(result.run_id, result.success, first, last, sources, materializations)
+    unconfigured = [s for s in SOURCE_VARIABLES if s not in configured_sources()]
+    return SyncOutcome(result.run_id, result.success, first, last, sources, materializations,
+                       unconfigured)

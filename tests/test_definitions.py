@@ -30,6 +30,7 @@ def test_definitions_load_with_every_asset_job_and_schedule() -> None:
     assert "conversations_match_lake" in checks
     assert any(name.startswith("unique_") for name in checks)  # dbt tests as asset checks
     assert defs.resolve_job_def("sync_job") is not None
+    assert defs.resolve_sensor_def("warehouse_automation") is not None
     assert defs.resolve_schedule_def("hourly_sync").cron_schedule == "0 * * * *"
 
 
