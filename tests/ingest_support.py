@@ -15,8 +15,8 @@ from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, range_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "lake_query", "landed_ids", "materialize",
-           "metadata"]
+__all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "assert_lake_matches_truth", "lake_query",
+           "landed_ids", "materialize", "metadata"]
 
 
 def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGESTION),
@@ -49,6 +49,13 @@ def lake_query(sql: str, entity: str) -> list[tuple[Any, ...]]:
 def landed_ids(entity: str) -> list[str]:
     key = KEYS.get(entity, "id")
     return sorted(str(row[0]) for row in lake_query(f"select {key} from {{lake}}", entity))
+
+
+def assert_lake_matches_truth(sims) -> None:
+    """Every entity's landed ids are exactly the ids the simulator says a full pull must land."""
+    truths = {source: control.truth()["entities"] for source, control in sims.items()}
+    for entity, (source, name) in TRUTH.items():
+        assert landed_ids(entity) == sorted(map(str, truths[source][name]["ids"])), entity
 
 
 def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
+from assets.warehouse import WAREHOUSE_POOL, warehouse_models
 from pipelines.definitions import defs
 from pipelines.jobs import RANGE_END, RANGE_START
 from pipelines.schedules import hourly_sync
@@ -31,6 +32,7 @@ def test_definitions_load_with_every_asset_job_and_schedule() -> None:
     assert any(name.startswith("unique_") for name in checks)  # dbt tests as asset checks
     assert defs.resolve_job_def("sync_job") is not None
     assert defs.resolve_sensor_def("warehouse_automation") is not None
+    assert warehouse_models.op.pool == WAREHOUSE_POOL  # one dbt build writes at a time
     assert defs.resolve_schedule_def("hourly_sync").cron_schedule == "0 * * * *"
 
 
