@@ -211,7 +211,5 @@ def _land(landing: Landing, day: date, pairs: list[tuple[dict[str, Any], dict[st
                      parent_versions=[r["updated_at"].isoformat() for r, _ in pairs])
 
 
-
-
 ASSETS = [interviewrelay_projects, interviewrelay_campaigns, interviewrelay_billing_credits,
           interviewrelay_sessions, interviewrelay_transcripts]
