@@ -8,12 +8,15 @@ the Genway backfill runs, `/_sim/stats` is sampled every 0.25 s: utilisation is 
 of the busy period against the simulator's own limit (the baseline, in the same run), and the
 share of requests answered 429 is read from the same counters. The aim: at time_scale 60 a
 Genway backfill sustains at least 90 % of the limit with at most 1 % of requests refused.
+The peak resident memory of this process is printed at the end: compare `--scale 1` with
+`--scale 10` (with `--time-scale 6000`, so the limits do not make it slow).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -88,6 +91,8 @@ def main() -> None:
                 landed = md["rows_inserted"] + md["rows_updated"]
                 per = f"{md['requests'] / landed:.3f}" if landed else "-"
                 print(f"{asset:<30} {md['requests']:>9} {landed:>8} {per:>11}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of the pipeline process: {peak_mib:.0f} MiB")
 
 
 if __name__ == "__main__":
