@@ -49,17 +49,23 @@ SNAPSHOTS = {"genway/projects", "gensail/algorithms", "gensail/algorithm_stats",
              "interviewrelay/billing_credits"}
 
 
+def landed_scan(root: str, entity: str) -> str:
+    """A DuckDB relation of an entity's landed rows (for snapshots, the latest snapshot)."""
+    files = os.path.join(root, "lake", "raw", entity, "*", "*.parquet")
+    scan = f"read_parquet('{files}', hive_partitioning = true, union_by_name = true)"
+    if entity in SNAPSHOTS:
+        scan = f"(select * from {scan} where date = (select max(date) from {scan}))"
+    return scan
+
+
 def lake_counts(root: str) -> dict[str, int]:
     """Distinct ids landed per entity (for snapshots, in the latest snapshot)."""
     counts = {}
     for entity in sorted({*TRUTH, *KEYS}):
-        files = os.path.join(root, "lake", "raw", entity, "*", "*.parquet")
-        scan = f"read_parquet('{files}', hive_partitioning = true, union_by_name = true)"
-        latest = f" where date = (select max(date) from {scan})" if entity in SNAPSHOTS else ""
         try:
             counts[entity] = duckdb.execute(
-                f"select count(distinct {KEYS.get(entity, 'id')}) from {scan}{latest}"
-            ).fetchone()[0]
+                f"select count(distinct {KEYS.get(entity, 'id')}) "
+                f"from {landed_scan(root, entity)}").fetchone()[0]
         except duckdb.IOException:  # nothing landed yet
             counts[entity] = 0
     return counts

@@ -54,7 +54,8 @@ def run_sync(start: date | None = None, end: date | None = None,
              sources: list[str] | None = None,
              dagster_instance: dg.DagsterInstance | None = None) -> SyncOutcome:
     """Without `start`, the same window as the hourly schedule."""
-    sources = sources or configured_sources()
+    configured = configured_sources()
+    sources = sources or configured
     if not sources:
         raise SystemExit("sync: no source is configured; set the GENWAY_*, GENSAIL_* or "
                          "INTERVIEWRELAY_* variables (see README), or run the demo")
@@ -75,6 +76,6 @@ def run_sync(start: date | None = None, end: date | None = None,
         mat = event.get_dagster_event().step_materialization_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
         materializations.append((mat.asset_key.to_user_string(), mat.partition, metadata))
-    unconfigured = [s for s in SOURCE_VARIABLES if s not in configured_sources()]
+    unconfigured = [s for s in SOURCE_VARIABLES if s not in configured]
     return SyncOutcome(result.run_id, result.success, first, last, sources, materializations,
                        unconfigured)

@@ -47,6 +47,7 @@ class Lake:
     def __init__(self, warehouse_dir: str | Path) -> None:
         self.root = Path(warehouse_dir).resolve() / "lake"
         self.raw = self.root / "raw"
+        self._schema_files: set[str] = set()  # checked by this instance: once, not per write
 
     def entity_dir(self, spec: EntitySpec) -> Path:
         return self.raw / spec.source / spec.entity
@@ -72,17 +73,19 @@ class Lake:
             self.ensure_schema_file(spec)
 
     def ensure_schema_file(self, spec: EntitySpec) -> None:
+        if spec.name in self._schema_files:
+            return
         path = self.entity_dir(spec) / SCHEMA_FILE
         schema = spec.schema()
-        if path.exists() and pq.read_schema(path).remove_metadata().equals(schema):
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{SCHEMA_FILE}.{uuid.uuid4().hex}.tmp"
-        try:
-            pq.write_table(schema.empty_table(), tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        if not (path.exists() and pq.read_schema(path).remove_metadata().equals(schema)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.parent / f".{SCHEMA_FILE}.{uuid.uuid4().hex}.tmp"
+            try:
+                pq.write_table(schema.empty_table(), tmp)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        self._schema_files.add(spec.name)
 
     def footer(self, spec: EntitySpec, day: date) -> dict[str, str]:
         path = self.partition_path(spec, day)

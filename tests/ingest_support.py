@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from pipelines.demo import KEYS, SNAPSHOTS, TRUTH
+from pipelines.demo import KEYS, SNAPSHOTS, TRUTH, landed_scan
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, range_tags
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,15 +34,9 @@ def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGEST
                           raise_on_error=raise_on_error)
 
 
-def lake_files(entity: str) -> str:
-    return str(Path(os.environ["WAREHOUSE_DIR"]) / "lake" / "raw" / entity / "*" / "*.parquet")
-
-
 def lake_query(sql: str, entity: str) -> list[tuple[Any, ...]]:
     """Run `sql` with `{lake}` standing for the entity's rows (for snapshots, the latest)."""
-    scan = f"read_parquet('{lake_files(entity)}', hive_partitioning = true, union_by_name = true)"
-    if entity in SNAPSHOTS:
-        scan = f"(select * from {scan} where date = (select max(date) from {scan}))"
+    scan = landed_scan(os.environ["WAREHOUSE_DIR"], entity)
     return duckdb.execute(sql.format(lake=scan)).fetchall()
 
 
