@@ -1,103 +1,185 @@
-"""What every ingestion asset does after fetching: land per day, report per run."""
+"""One entity's share of a run (`EntityRun`): what to read, where it lands, what happened.
+
+Every ingestion function receives one, so the preamble (window, repairs, lake, ledger, client)
+is written once, here, and so is the step they all end with: fetch each item, record what is
+gone, land each day as soon as its items are back (`fetch_and_land`).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-import dagster as dg
+import pyarrow as pa
 
+from assets.partitions import day_of
 from resources.concurrency import fetch_each
+from resources.config import SourceResource
 from resources.counters import RunCounters
 from resources.lake import Lake, WriteResult
-from resources.records import RunInfo, to_table
+from resources.ledger import Ledger
+from resources.listing import Listing
+from resources.records import REJECTION_SCHEMA, RunInfo, raw_json, rejection, to_table
+from resources.rejections import Rejections
 from resources.schemas import EntitySpec
+from resources.sources import SOURCES
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class Item:
+    """One record to fetch: its id, its partition, and what the fetch needs."""
+
+    id: Any
+    day: date
+    version: str | None = None  # the parent's version (children)
+    tenant: str | None = None
+    payload: Any = None
 
 
 @dataclass
-class Landing:
-    """Lands one entity for one run and collects what it did."""
-
-    lake: Lake
+class EntityRun:
     spec: EntitySpec
+    resource: SourceResource
+    client: Any
+    lake: Lake
+    ledger: Ledger
     run: RunInfo
-    first: date | None = None  # the run's partition range; None for snapshots
-    last: date | None = None
+    window: tuple[date, date] | None  # the run's partition range; None for snapshots
+    log: logging.Logger
+    counters: RunCounters  # the source client's: shared by its entities, which run in turn
     writes: list[WriteResult] = field(default_factory=list)
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rejected: int = 0
+    unsettled: list[str] = field(default_factory=list)  # listings that did not converge
+    repairs: list[dict[str, Any]] = field(default_factory=list)
+    _still_open: list[dict[str, Any]] = field(default_factory=list)
 
-    def in_range(self, day: date) -> bool:
-        return self.first is not None and self.last is not None and self.first <= day <= self.last
+    def __post_init__(self) -> None:
+        if self.spec.partitioned and not self.spec.child:
+            self.repairs = self.ledger.repairs(self.spec.name)
+
+    @property
+    def workers(self) -> int:
+        return self.resource.max_concurrency
+
+    def days(self) -> list[date]:
+        if self.window is None:
+            return []
+        first, last = self.window
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def repair_windows(self) -> list[tuple[date, date]]:
+        return [(date.fromisoformat(r["first"]), date.fromisoformat(r["last"]))
+                for r in self.repairs if "first" in r]
+
+    def in_scope(self, day: date) -> bool:
+        """In the run's range, or in a window a repair asks to read again."""
+        windows = [self.window] if self.window else []
+        return any(first <= day <= last for first, last in [*windows, *self.repair_windows()])
+
+    def committed(self) -> set[date]:
+        return self.lake.committed_by(self.spec, self.run.root_run_id)
+
+    def sibling(self, entity: str) -> EntitySpec:
+        return SOURCES[self.spec.source].entity(entity)
+
+    def listed(self, listing: Listing, path: str, params: dict[str, Any],
+               repair: dict[str, Any] | None = None) -> dict[Any, dict[str, Any]]:
+        """A listing's items; one that did not settle is remembered to fail the run after
+        landing what it saw, and to be read again by the next run (`repair`; snapshots need
+        none: the next one is taken whole)."""
+        if not listing.converged:
+            self.unsettled.append(listing.describe(path, params))
+            if repair is not None:
+                self.ledger.add_repair(self.spec.name, repair, "the listing did not settle")
+                self._still_open.append(repair)
+        return listing.items
+
+    def settle_repairs(self) -> None:
+        """Everything the repairs asked for has been read and landed."""
+        done = [r for r in self.repairs if r not in self._still_open]
+        if done:
+            self.ledger.clear_repairs(self.spec.name, done)
 
     def land(self, day: date, records: list[dict[str, Any]],
              tenant_ids: list[str | None] | None = None,
              parent_versions: list[str | None] | None = None) -> WriteResult:
-        table = to_table(self.spec, records, self.run, tenant_ids, parent_versions)
-        result = self.lake.merge(self.spec, day, table, self.run)
+        typed = to_table(self.spec, records, self.run, tenant_ids, parent_versions)
+        result = self.lake.merge(self.spec, day, typed.table, self.run)
+        self._rejections(typed.rejection_table(), typed.table[self.spec.key])
+        self.counters.add(records=len(records))
         self.writes.append(result)
         return result
 
-    def snapshot(self, day: date, records: list[dict[str, Any]],
+    def snapshot(self, records: list[dict[str, Any]],
                  tenant_ids: list[str | None] | None = None) -> WriteResult:
-        table = to_table(self.spec, records, self.run, tenant_ids)
-        result = self.lake.replace(self.spec, day, table, self.run)
+        typed = to_table(self.spec, records, self.run, tenant_ids)
+        result = self.lake.replace(self.spec, datetime.now(UTC).date(), typed.table, self.run)
+        self._rejections(typed.rejection_table(), typed.table[self.spec.key])
+        self.counters.add(records=len(records))
         self.writes.append(result)
         return result
 
-    def ensure_days(self, all_days: Iterable[date]) -> None:
-        """Land an empty partition for in-range days that have none, so 'landed' is visible."""
+    def reject(self, record: dict[str, Any], field_name: str, error: str) -> None:
+        """A listed record that cannot even be placed (no id, no day): kept raw, reported."""
+        row = rejection(self.spec, record, raw_json(record), field_name, record.get(field_name),
+                        error, self.run, datetime.now(UTC))
+        self._rejections(pa.Table.from_pylist([row], schema=REJECTION_SCHEMA),
+                         pa.array([], pa.string()))
+
+    def ensure_days(self) -> None:
+        """An empty partition for in-range days that have none, so 'landed' is visible."""
         landed = set(self.lake.landed_dates(self.spec))
-        for day in all_days:
+        for day in self.days():
             if day not in landed:
                 self.land(day, [])
 
-    def result(self, context: dg.AssetExecutionContext, counters: RunCounters
-               ) -> dg.MaterializeResult:
-        """Materialization metadata; partitions written outside the run's range are reported
-        as their own materializations, so the UI shows them as updated too."""
-        outside = sorted({w.day for w in self.writes if w.written and self.first is not None
-                          and not self.in_range(w.day)})
-        for day in outside:
-            context.log_event(dg.AssetMaterialization(
-                asset_key=context.asset_key, partition=day.isoformat(),
-                description="updated by a later run: records that were not final changed",
-                metadata={"run_range": f"{self.first}..{self.last}"}))
-        written = [w for w in self.writes if w.written]
-        metadata: dict[str, Any] = {
-            **counters.as_metadata(),
-            "rows_inserted": sum(w.inserted for w in self.writes),
-            "rows_updated": sum(w.updated for w in self.writes),
-            "rows_unchanged": sum(w.unchanged for w in self.writes),
-            "partitions_written": len(written),
-            "partitions_written_outside_range": [d.isoformat() for d in outside],
-            "lake_path": dg.MetadataValue.path(str(self.lake.entity_dir(self.spec))),
-            "dagster/row_count": sum(w.rows for w in {w.day: w for w in self.writes}.values()),
-            **{key: value for key, value in sorted(self.notes.items())},
-        }
-        return dg.MaterializeResult(metadata=metadata)
+    def day_of(self, record: dict[str, Any], field_name: str) -> date | None:
+        """The record's partition, or a rejection naming the field."""
+        day = day_of(record.get(field_name))
+        if day is None:
+            self.reject(record, field_name, "no readable timestamp to place the record by")
+        return day
+
+    def _rejections(self, rows: pa.Table, landed_ids: pa.ChunkedArray | pa.Array) -> None:
+        self.rejected += rows.num_rows
+        Rejections(self.lake).update(self.spec, rows, landed_ids)
 
 
-def fetch_by_day(
-    fetch: Callable[[T], Any],
-    work: dict[date, list[T]],
-    workers: int,
-    on_day: Callable[[date, list[tuple[T, Any]]], None],
-) -> None:
-    """Fetch every item of every day in parallel, oldest day first, and hand each day to
-    `on_day` as soon as all its items are back, so each window is committed while later ones are
-    still being fetched (a run killed half-way keeps every committed window)."""
-    ordered = [(day, item) for day in sorted(work) for item in work[day]]
-    remaining = {day: len(items) for day, items in work.items()}
-    results: dict[date, list[tuple[T, Any]]] = defaultdict(list)
-    for day in sorted(d for d, n in remaining.items() if n == 0):
-        on_day(day, [])
-    for (day, item), value in fetch_each(lambda pair: fetch(pair[1]), ordered, workers):
-        results[day].append((item, value))
-        remaining[day] -= 1
-        if remaining[day] == 0:
-            on_day(day, results.pop(day))
+def fetch_and_land(run: EntityRun, items: Iterable[Item], fetch: Callable[[Item], Any]) -> None:
+    """Fetch every item in parallel, oldest day first, and land each day as soon as all its
+    items are back, so a run killed half-way keeps every day it committed. A fetch answers a
+    record, a list of records, or None for a 404: 404s and empty answers are recorded in the
+    ledger with the item's version, so they are not asked for again until it changes."""
+    work: dict[date, list[Item]] = defaultdict(list)
+    for item in items:
+        work[item.day].append(item)
+    ordered = [item for day in sorted(work) for item in work[day]]
+    remaining = {day: len(found) for day, found in work.items()}
+    results: dict[date, list[tuple[Item, Any]]] = defaultdict(list)
+    for item, value in fetch_each(fetch, ordered, run.workers):
+        results[item.day].append((item, value))
+        remaining[item.day] -= 1
+        if remaining[item.day] == 0:
+            _land_day(run, item.day, results.pop(item.day))
+
+
+def _land_day(run: EntityRun, day: date, results: list[tuple[Item, Any]]) -> None:
+    records, tenants, versions, gone = [], [], [], []
+    for item, value in results:
+        found = value if isinstance(value, list) else [] if value is None else [value]
+        if not found:
+            gone.append((str(item.id), item.version, "not_found" if value is None else "empty"))
+            continue
+        records += found
+        tenants += [item.tenant] * len(found)
+        versions += [item.version] * len(found)
+    if gone:
+        run.counters.add(not_found=sum(1 for *_, outcome in gone if outcome == "not_found"))
+        run.ledger.record(run.spec.name, gone, run.run.run_id)
+    if records:
+        run.land(day, records, tenants, versions)

@@ -5,20 +5,15 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import WAREHOUSE_AUTOMATION
-from resources.schemas import (
-    GENSAIL_ALGORITHM_RUNS,
-    GENSAIL_JOBS,
-    GENWAY_INTERVIEWS,
-    INTERVIEWRELAY_SESSIONS,
-    EntitySpec,
-)
+from resources import gensail, genway, interviewrelay
+from resources.schemas import EntitySpec
 from resources.warehouse import LakeResource
 
 FCT_CONVERSATIONS = dg.AssetKey(["warehouse", "marts", "fct_conversations"])
 FCT_TRANSCRIPT_TURNS = dg.AssetKey(["warehouse", "marts", "fct_transcript_turns"])
 FCT_ALGORITHM_RUNS = dg.AssetKey(["warehouse", "marts", "fct_algorithm_runs"])
-CONVERSATION_ENTITIES = {"genway": GENWAY_INTERVIEWS, "interviewrelay": INTERVIEWRELAY_SESSIONS,
-                         "gensail": GENSAIL_JOBS}
+CONVERSATION_ENTITIES = {"genway": genway.INTERVIEWS, "interviewrelay": interviewrelay.SESSIONS,
+                         "gensail": gensail.JOBS}
 
 
 @dg.asset(key=["warehouse", "platform_summary"], group_name="warehouse", kinds={"duckdb"},
@@ -78,7 +73,7 @@ def algorithm_runs_match_lake(duckdb: DuckDBResource, lake: LakeResource
                               ) -> dg.AssetCheckResult:
     """Every landed algorithm run is one row of the mart."""
     with duckdb.get_connection() as conn:
-        expected = _lake_ids(conn, lake, GENSAIL_ALGORITHM_RUNS)
+        expected = _lake_ids(conn, lake, gensail.ALGORITHM_RUNS)
         actual = conn.execute("select count(*) from marts.fct_algorithm_runs").fetchone()[0]
     return dg.AssetCheckResult(passed=expected == actual,
                                metadata={"lake": expected, "mart": actual})

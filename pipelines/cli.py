@@ -7,15 +7,15 @@ import os
 import sys
 from datetime import date
 
-from pipelines.resources import SOURCE_VARIABLES
+from resources.sources import SOURCES
 
 
 def _sources(value: str) -> list[str]:
     sources = [s.strip() for s in value.split(",") if s.strip()]
-    unknown = [s for s in sources if s not in SOURCE_VARIABLES]
+    unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCE_VARIABLES)}")
+            f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCES)}")
     return sources
 
 

@@ -11,10 +11,12 @@ from pipelines.schedules import hourly_sync
 from pipelines.sensors import warehouse_automation
 
 defs = dg.Definitions(
-    assets=[*[a for assets in INGESTION.values() for a in assets], *WAREHOUSE],
+    assets=[*INGESTION, *WAREHOUSE],
     asset_checks=WAREHOUSE_CHECKS,
     resources=build_resources(),
     jobs=[sync_job],
     schedules=[hourly_sync],
     sensors=[warehouse_automation],
+    # Steps are I/O-bound and use threads inside: one process per run, not one per step.
+    executor=dg.in_process_executor,
 )

@@ -14,17 +14,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import dbt_cli
-from resources.gensail import GensailResource
-from resources.genway import GenwayResource
-from resources.interviewrelay import InterviewRelayResource
+from resources.sources import SOURCES
 from resources.warehouse import DEFAULT_WAREHOUSE_DIR, WAREHOUSE_FILE, LakeResource
-
-SOURCE_VARIABLES = {
-    "genway": ("GENWAY_BASE_URL", "GENWAY_TENANTS", "GENWAY_REQUESTS_PER_MINUTE"),
-    "gensail": ("GENSAIL_BASE_URL", "GENSAIL_API_TOKEN", "GENSAIL_REQUESTS_PER_MINUTE"),
-    "interviewrelay": ("INTERVIEWRELAY_BASE_URL", "INTERVIEWRELAY_API_KEY",
-                       "INTERVIEWRELAY_REQUESTS_PER_MINUTE"),
-}
 
 
 def env(name: str) -> dg.EnvVar | None:
@@ -32,9 +23,9 @@ def env(name: str) -> dg.EnvVar | None:
 
 
 def configured_sources() -> list[str]:
-    """Sources with at least one variable set (a half-configured one fails at its first asset)."""
-    return [source for source, names in SOURCE_VARIABLES.items()
-            if any(os.environ.get(name) for name in names)]
+    """Sources with a required setting set (a half-configured one fails at its first asset)."""
+    return [name for name, source in SOURCES.items()
+            if any(os.environ.get(s.variable) for s in source.settings if s.required)]
 
 
 def warehouse_dir() -> str:
@@ -42,14 +33,10 @@ def warehouse_dir() -> str:
 
 
 def build_resources() -> dict[str, Any]:
-    gw, gs, ir = (SOURCE_VARIABLES[s] for s in ("genway", "gensail", "interviewrelay"))
+    sources = {name: source.resource(**{s.field: env(s.variable) for s in source.settings})
+               for name, source in SOURCES.items()}
     return {
-        "genway": GenwayResource(base_url=env(gw[0]), tenants=env(gw[1]),
-                                 requests_per_minute=env(gw[2])),
-        "gensail": GensailResource(base_url=env(gs[0]), api_token=env(gs[1]),
-                                   requests_per_minute=env(gs[2])),
-        "interviewrelay": InterviewRelayResource(base_url=env(ir[0]), api_key=env(ir[1]),
-                                                 requests_per_minute=env(ir[2])),
+        **sources,
         "lake": LakeResource(warehouse_dir=env("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR),
         "dbt": dbt_cli(),
         # Dagster-side reads never take the write lock (DuckDBResource opens read-write unless

@@ -11,8 +11,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.jobs import range_tags, scheduled_window, source_selection
-from pipelines.resources import SOURCE_VARIABLES, configured_sources
+from pipelines.resources import configured_sources
 from pipelines.schedules import lookback_days
+from resources.sources import SOURCES
 
 DEFAULT_DAGSTER_HOME = "dagster_home"
 # A new instance limits every pool to one step at a time: the warehouse build (`warehouse_build`)
@@ -76,6 +77,6 @@ def run_sync(start: date | None = None, end: date | None = None,
         mat = event.get_dagster_event().step_materialization_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
         materializations.append((mat.asset_key.to_user_string(), mat.partition, metadata))
-    unconfigured = [s for s in SOURCE_VARIABLES if s not in configured]
+    unconfigured = [s for s in SOURCES if s not in configured]
     return SyncOutcome(result.run_id, result.success, first, last, sources, materializations,
                        unconfigured)

@@ -1,8 +1,32 @@
-"""Reading a source's settings: unset, half-configured, or ready."""
+"""A source's settings and the Dagster resource every source shares.
+
+A source is *configured* when one of its required settings (credentials, and the base URL where
+there is no default) is set, *skipped* when none is, and *half-configured* (an error naming the
+missing variable, before any request) in between. Settings with a default (a base URL, a rate)
+do not count: a copied `.env.example` with empty credentials skips every source.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import dagster as dg
+
 from resources.errors import SourceConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    field: str  # the resource's field
+    variable: str  # the environment variable behind it
+    doc: str
+    default: str | None = None
+    required: bool = False
+    secret: bool = False
 
 
 def is_unset(*values: str | None) -> bool:
@@ -33,3 +57,48 @@ def budget_name(source: str, base_url: str) -> str:
     """Vendors count per client IP and API host, so the budget is per (source, host)."""
     host = base_url.split("://", 1)[-1].split("/", 1)[0]
     return f"{source}-" + "".join(c if c.isalnum() else "_" for c in host)
+
+
+class SourceResource(dg.ConfigurableResource):
+    """One vendor API: its settings (from `dg.EnvVar`s), and `open()` for a client."""
+
+    source: ClassVar[str]
+    settings: ClassVar[tuple[Setting, ...]]
+
+    base_url: str | None = None
+    requests_per_minute: str | None = None
+    timeout_seconds: float = 30.0
+    max_concurrency: int = 8
+
+    def is_configured(self) -> bool:
+        return not is_unset(*(getattr(self, s.field) for s in self.settings if s.required))
+
+    def value(self, field: str) -> str:
+        """A required setting's value, or the error that names its variable."""
+        setting = next(s for s in self.settings if s.field == field)
+        value = getattr(self, field)
+        if is_unset(value) and setting.default is not None:
+            return setting.default
+        return require(self.source, setting.variable, value)
+
+    def rate(self) -> float:
+        setting = next(s for s in self.settings if s.field == "requests_per_minute")
+        return positive_number(self.source, setting.variable, self.requests_per_minute,
+                               float(setting.default or 60))
+
+    def variable(self, field: str) -> str:
+        return next(s.variable for s in self.settings if s.field == field)
+
+    def client(self, log: logging.Logger | None = None) -> Any:
+        raise NotImplementedError
+
+    @contextmanager
+    def open(self, log: logging.Logger | None = None) -> Iterator[Any]:
+        for setting in self.settings:
+            if setting.required:
+                self.value(setting.field)  # every missing variable fails before any request
+        client = self.client(log)
+        try:
+            yield client
+        finally:
+            client.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -17,8 +16,9 @@ class RunCounters:
     records: int = 0
     bytes: int = 0
     not_found: int = 0  # 404 on child resources, skipped
-    drift_warnings: int = 0  # listing totals that changed mid-listing, duplicates dropped
-    statuses: Counter[int] = field(default_factory=Counter)
+    drift_warnings: int = 0  # listings that drifted while they were read
+    listing_rereads: int = 0  # reads of drifted listings until two agreed
+    records_recovered: int = 0  # ids a drifted first read missed and a re-read found
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, **deltas: float) -> None:
@@ -26,9 +26,10 @@ class RunCounters:
             for name, delta in deltas.items():
                 setattr(self, name, getattr(self, name) + delta)
 
-    def status(self, code: int) -> None:
-        with self._lock:
-            self.statuses[code] += 1
+    def since(self, before: dict[str, float | int]) -> dict[str, float | int]:
+        """What was counted after `before` (an earlier `as_metadata()`)."""
+        now = self.as_metadata()
+        return {k: round(v - before.get(k, 0), 3) for k, v in now.items()}
 
     def as_metadata(self) -> dict[str, float | int]:
         with self._lock:
@@ -42,4 +43,6 @@ class RunCounters:
                 "bytes": self.bytes,
                 "not_found_skipped": self.not_found,
                 "drift_warnings": self.drift_warnings,
+                "listing_rereads": self.listing_rereads,
+                "records_recovered": self.records_recovered,
             }

@@ -1,4 +1,4 @@
-"""Gensail Analytics API: client and Dagster resource.
+"""Gensail Analytics API: what is landed, the client, and the Dagster resource.
 
 Tokens are workspace-scoped and sent as a bearer token. Jobs list with page/page_size/has_more,
 ordered by `updated_at`, and take `updated_after`: the one change feed among our sources.
@@ -7,21 +7,46 @@ ordered by `updated_at`, and take `updated_after`: the one change feed among our
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-import dagster as dg
+from datetime import timedelta
+from typing import Any, ClassVar
 
 from resources.budget import SharedBudget
-from resources.config import budget_name, is_unset, positive_number, require
+from resources.config import Setting, SourceResource, budget_name
 from resources.errors import SourceDataError
 from resources.http import ApiClient
-from resources.paginators import page_number_pages
+from resources.listing import Listing, ListingSpec
+from resources.paginators import Keyset, PageNumber
+from resources.schemas import BOOL, FLOAT, INT, STR, TS, EntitySpec, cols
 
 SOURCE = "gensail"
 DEFAULT_BASE_URL = "https://analytics-api.gensail.com"
+
+JOBS = EntitySpec(SOURCE, "jobs", "id", cols(
+    id=INT, parent_job_id=INT, workspace_id=STR, source_call_id=STR, source_company_id=STR,
+    status=STR, skip_reason=STR, recording_url=STR, recording_duration=FLOAT,
+    analytics_only=BOOL, created_at=TS, updated_at=TS, completed_at=TS), version="updated_at")
+ALGORITHM_RUNS = EntitySpec(SOURCE, "algorithm_runs", "id", cols(
+    id=INT, job_id=INT, algorithm_id=STR, status=STR, confidence_score=FLOAT,
+    webhook_delivered=BOOL, created_at=TS, completed_at=TS),
+    version="_parent_version", child=True, parent="jobs")
+ALGORITHMS = EntitySpec(SOURCE, "algorithms", "id", cols(
+    id=STR, name=STR, description=STR, version=INT, deprecated=BOOL, created_at=TS,
+    updated_at=TS), version="updated_at", partitioned=False)
+FEEDBACK = EntitySpec(SOURCE, "feedback", "id", cols(
+    id=INT, algorithm_run_id=INT, algorithm_id=STR, job_id=INT, field=STR, created_at=TS))
+ALGORITHM_STATS = EntitySpec(SOURCE, "algorithm_stats", "algorithm_id", cols(
+    algorithm_id=STR, total_runs=INT, runs_with_feedback=INT, corrections=INT, accuracy=FLOAT),
+    partitioned=False, parent="algorithms")
+ENTITIES = (ALGORITHMS, ALGORITHM_STATS, JOBS, ALGORITHM_RUNS, FEEDBACK)
+
 PAGE_SIZE = 200  # the contract's maximum: fewest requests per listing
+_PAGES = PageNumber(PAGE_SIZE)
+# Jobs are ordered by `updated_at` and filter on `updated_after` (exclusive); feedback by
+# `created_at`, filtered on `created_after` (inclusive): both can be read by keyset.
+JOB_LISTING = ListingSpec("/api/v1/jobs", "jobs", _PAGES,
+                          Keyset(_PAGES, "updated_after", "updated_at", timedelta(seconds=1)))
+FEEDBACK_LISTING = ListingSpec("/api/v1/feedback", "feedback", _PAGES,
+                               Keyset(_PAGES, "created_after", "created_at"))
 
 
 class GensailClient:
@@ -30,15 +55,16 @@ class GensailClient:
         budget = SharedBudget.get(budget_name(SOURCE, base_url), requests_per_minute)
         self.api = ApiClient(source=SOURCE, base_url=base_url, budget=budget,
                              headers={"Authorization": f"Bearer {token}"},
-                             secret_variable="GENSAIL_API_TOKEN", timeout=timeout, log=log)
+                             secret_variable="GENSAIL_API_TOKEN",
+                             base_url_variable="GENSAIL_BASE_URL", timeout=timeout, log=log)
         self.counters = self.api.counters
 
     def close(self) -> None:
         self.api.close()
 
-    def jobs(self, **params: Any) -> Iterator[list[dict[str, Any]]]:
-        """Pages of jobs; params: status, created_after, created_before, updated_after."""
-        return page_number_pages(self.api, "/api/v1/jobs", params, "jobs", PAGE_SIZE)
+    def jobs(self, **params: Any) -> Listing:
+        """Jobs; params: status, created_after, created_before, updated_after."""
+        return JOB_LISTING.read(self.api, params)
 
     def job(self, job_id: int) -> dict[str, Any]:
         return self.api.get_json(f"/api/v1/jobs/{job_id}")
@@ -49,12 +75,16 @@ class GensailClient:
     def algorithms(self) -> list[dict[str, Any]]:
         return self._list("/api/v1/algorithms", "algorithms")
 
-    def feedback(self, **params: Any) -> Iterator[list[dict[str, Any]]]:
-        """Pages of feedback; params: algorithm_id, created_after."""
-        return page_number_pages(self.api, "/api/v1/feedback", params, "feedback", PAGE_SIZE)
+    def feedback(self, **params: Any) -> Listing:
+        """Feedback; params: algorithm_id, created_after."""
+        return FEEDBACK_LISTING.read(self.api, params)
 
     def algorithm_stats(self, algorithm_id: str) -> dict[str, Any]:
         return self.api.get_json(f"/api/v1/feedback/algorithms/{algorithm_id}/stats")
+
+    def probe(self) -> None:
+        """One cheap request: the settings reach the API and the token is valid."""
+        self.algorithms()
 
     def _list(self, path: str, key: str) -> list[dict[str, Any]]:
         body = self.api.get_json(path)
@@ -65,26 +95,21 @@ class GensailClient:
         return items
 
 
-class GensailResource(dg.ConfigurableResource):
+class GensailResource(SourceResource):
     """Gensail API access. Settings come from GENSAIL_* environment variables via `dg.EnvVar`."""
 
-    base_url: str | None = None
+    source: ClassVar[str] = SOURCE
+    settings: ClassVar[tuple[Setting, ...]] = (
+        Setting("base_url", "GENSAIL_BASE_URL", "Gensail Analytics API root",
+                default=DEFAULT_BASE_URL),
+        Setting("api_token", "GENSAIL_API_TOKEN", "bearer token", required=True, secret=True),
+        Setting("requests_per_minute", "GENSAIL_REQUESTS_PER_MINUTE", "budget for the host",
+                default="120"),
+    )
+
     api_token: str | None = None
-    requests_per_minute: str | None = None
     cursor_overlap_minutes: int = 60  # re-read this much before the high-water mark
-    timeout_seconds: float = 30.0
-    max_concurrency: int = 8
 
-    def is_configured(self) -> bool:
-        return not is_unset(self.base_url, self.api_token, self.requests_per_minute)
-
-    @contextmanager
-    def open(self, log: logging.Logger | None = None) -> Iterator[GensailClient]:
-        token = require(SOURCE, "GENSAIL_API_TOKEN", self.api_token)
-        rpm = positive_number(SOURCE, "GENSAIL_REQUESTS_PER_MINUTE", self.requests_per_minute, 120)
-        client = GensailClient(self.base_url or DEFAULT_BASE_URL, token, rpm,
-                               self.timeout_seconds, log)
-        try:
-            yield client
-        finally:
-            client.close()
+    def client(self, log: logging.Logger | None = None) -> GensailClient:
+        return GensailClient(self.value("base_url"), self.value("api_token"), self.rate(),
+                             self.timeout_seconds, log)

@@ -1,28 +1,40 @@
-"""Genway Public API v1: client and Dagster resource.
+"""Genway Public API v1: what is landed, the client, and the Dagster resource.
 
 Every request carries `X-Api-Key` and `X-Tenant-Id`; one organisation may hold several tenants,
 each with its own key (`GENWAY_TENANTS=tenant:key,tenant:key`). The limit (50/min) is per client
 IP, so all tenants share one budget. Listings are unpaginated and have no date filter: a tenant's
-whole interview list is one request, cheaper than one request per project.
+whole interview list is one request, cheaper than one request per project, and it cannot drift.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-import dagster as dg
+from typing import Any, ClassVar
 
 from resources.budget import SharedBudget
-from resources.config import budget_name, is_unset, positive_number, require
+from resources.config import Setting, SourceResource, budget_name
 from resources.counters import RunCounters
 from resources.errors import SourceConfigError, SourceDataError
 from resources.http import ApiClient
+from resources.schemas import BOOL, INT, STR, TS, EntitySpec, cols
 
 SOURCE = "genway"
 DEFAULT_BASE_URL = "https://api.genway.ai/v1"
+
+PROJECTS = EntitySpec(SOURCE, "projects", "project_id", cols(
+    project_id=STR, name=STR, type=STR, status=STR, created_at=TS, updated_at=TS),
+    version="updated_at", tenant=True, partitioned=False)
+INTERVIEWS = EntitySpec(SOURCE, "interviews", "interview_id", cols(
+    interview_id=STR, project_id=STR, status=STR, created_at=TS, updated_at=TS, started_at=TS,
+    ended_at=TS, duration_seconds=INT, language=STR, has_audio=BOOL, has_video=BOOL),
+    version="updated_at", tenant=True)
+TRANSCRIPTS = EntitySpec(SOURCE, "transcripts", "interview_id", cols(
+    interview_id=STR, language=STR), version="_parent_version", tenant=True, child=True,
+    parent="interviews")
+SUMMARIES = EntitySpec(SOURCE, "summaries", "interview_id", cols(
+    interview_id=STR, generated_at=TS), version="_parent_version", tenant=True, child=True,
+    parent="interviews")
+ENTITIES = (PROJECTS, INTERVIEWS, TRANSCRIPTS, SUMMARIES)
 
 
 class GenwayClient:
@@ -34,7 +46,8 @@ class GenwayClient:
         self._apis = {
             tenant: ApiClient(source=SOURCE, base_url=base_url, budget=budget,
                               headers={"X-Api-Key": key, "X-Tenant-Id": tenant},
-                              secret_variable="GENWAY_TENANTS", timeout=timeout,
+                              secret_variable="GENWAY_TENANTS",
+                              base_url_variable="GENWAY_BASE_URL", timeout=timeout,
                               counters=self.counters, log=log)
             for tenant, key in tenants
         }
@@ -58,6 +71,11 @@ class GenwayClient:
     def summary(self, tenant: str, interview_id: str) -> dict[str, Any]:
         return self._apis[tenant].get_json(f"/interviews/{interview_id}/summary-export")
 
+    def probe(self) -> None:
+        """One cheap request per tenant: the settings reach the API and the keys are valid."""
+        for tenant in self.tenants:
+            self.list_projects(tenant)
+
     def _data(self, tenant: str, path: str) -> list[dict[str, Any]]:
         body = self._apis[tenant].get_json(path)
         self.counters.add(pages=1)
@@ -79,25 +97,20 @@ def parse_tenants(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
-class GenwayResource(dg.ConfigurableResource):
+class GenwayResource(SourceResource):
     """Genway API access. Settings come from GENWAY_* environment variables via `dg.EnvVar`."""
 
-    base_url: str | None = None
+    source: ClassVar[str] = SOURCE
+    settings: ClassVar[tuple[Setting, ...]] = (
+        Setting("base_url", "GENWAY_BASE_URL", "Genway API root", default=DEFAULT_BASE_URL),
+        Setting("tenants", "GENWAY_TENANTS", "comma-separated `tenant_id:api_key` pairs",
+                required=True, secret=True),
+        Setting("requests_per_minute", "GENWAY_REQUESTS_PER_MINUTE", "budget for the host",
+                default="50"),
+    )
+
     tenants: str | None = None
-    requests_per_minute: str | None = None
-    timeout_seconds: float = 30.0
-    max_concurrency: int = 8
 
-    def is_configured(self) -> bool:
-        return not is_unset(self.base_url, self.tenants, self.requests_per_minute)
-
-    @contextmanager
-    def open(self, log: logging.Logger | None = None) -> Iterator[GenwayClient]:
-        tenants = parse_tenants(require(SOURCE, "GENWAY_TENANTS", self.tenants))
-        rpm = positive_number(SOURCE, "GENWAY_REQUESTS_PER_MINUTE", self.requests_per_minute, 50)
-        client = GenwayClient(self.base_url or DEFAULT_BASE_URL, tenants, rpm,
-                              self.timeout_seconds, log)
-        try:
-            yield client
-        finally:
-            client.close()
+    def client(self, log: logging.Logger | None = None) -> GenwayClient:
+        return GenwayClient(self.value("base_url"), parse_tenants(self.value("tenants")),
+                            self.rate(), self.timeout_seconds, log)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from resources.counters import RunCounters
 from resources.errors import (
     NotFound,
     SourceAuthError,
+    SourceConfigError,
     SourceRequestError,
     SourceUnavailableError,
     TransientError,
@@ -22,10 +24,17 @@ from resources.errors import (
 from resources.retry import parse_retry_after, wait_for
 
 LOW_REMAINING_SHARE = 0.02  # slow down before X-RateLimit-Remaining reaches zero
+CONNECT_TIMEOUT = 5.0
+# A host that refuses connections before it ever answered is a wrong setting, not an outage:
+# tried this often, then reported as such instead of being retried for half a minute.
+FIRST_CONTACT_ATTEMPTS = 2
 
 
 class ApiClient:
     """One source's HTTP client. Thread-safe: child resources are fetched from a pool."""
+
+    _answered: set[str] = set()  # base URLs that answered in this process
+    _answered_lock = threading.Lock()
 
     def __init__(
         self,
@@ -35,22 +44,28 @@ class ApiClient:
         headers: dict[str, str],
         budget: SharedBudget,
         secret_variable: str,
+        base_url_variable: str,
         timeout: float = 30.0,
         max_attempts: int = 8,
         max_retry_after: float = 300.0,
         max_connections: int = 16,
         counters: RunCounters | None = None,
         log: logging.Logger | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.source = source
+        self.base_url = base_url.rstrip("/")
         self.budget = budget
         self.secret_variable = secret_variable
+        self.base_url_variable = base_url_variable
         self.max_attempts = max_attempts
         self.max_retry_after = max_retry_after
         self.counters = counters or RunCounters()
         self.log = log or logging.getLogger(f"interview_warehouse.{source}")
+        self._contact_failures = 0
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout,
+            base_url=self.base_url, headers=headers, transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
             limits=httpx.Limits(max_connections=max_connections,
                                 max_keepalive_connections=max_connections),
         )
@@ -60,12 +75,6 @@ class ApiClient:
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET and decode JSON; 404 raises `NotFound`, transient failures are retried."""
-        return self._with_retry(path, params, decode=True)
-
-    def get_text(self, path: str, params: dict[str, Any] | None = None) -> str:
-        return self._with_retry(path, params, decode=False)
-
-    def _with_retry(self, path: str, params: dict[str, Any] | None, decode: bool) -> Any:
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
             wait=wait_for,
@@ -74,23 +83,27 @@ class ApiClient:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, path, params, decode)
+            return retrying(self._attempt, path, params)
         except TransientError as exc:
             raise SourceUnavailableError(
                 self.source, f"GET {path} still failing after {self.max_attempts} attempts: {exc}"
             ) from None
 
-    def _attempt(self, path: str, params: dict[str, Any] | None, decode: bool) -> Any:
+    def _attempt(self, path: str, params: dict[str, Any] | None) -> Any:
         waited = self.budget.acquire()
         self.counters.add(requests=1, limiter_wait_seconds=waited)
         try:
             response = self._http.get(path, params=params)
         except httpx.TimeoutException:
             raise TransientError(f"timeout on GET {path}") from None
+        except httpx.ConnectError as exc:
+            self._first_contact_failed(exc)
+            raise TransientError(f"{type(exc).__name__} on GET {path}") from None
         except httpx.TransportError as exc:
             raise TransientError(f"{type(exc).__name__} on GET {path}") from None
+        with self._answered_lock:
+            self._answered.add(self.base_url)
         status = response.status_code
-        self.counters.status(status)
         self.counters.add(bytes=len(response.content))
         self._observe_rate_headers(response)
         if status == 429:
@@ -108,12 +121,28 @@ class ApiClient:
         if status >= 400:
             raise SourceRequestError(
                 self.source, f"GET {path} answered HTTP {status}: {response.text[:200]}")
-        if not decode:
-            return response.text
+        content_type = response.headers.get("content-type", "")
+        if "json" not in content_type.lower():
+            kind = "an HTML page" if "html" in content_type.lower() else "something else"
+            raise SourceConfigError(
+                self.source, f"{self.base_url_variable}={self.base_url} answered GET {path} "
+                f"with {kind} (content-type {content_type or 'none'}), not JSON: is it the API's "
+                "base URL?")
         try:
             return json.loads(response.content)
         except ValueError:
             raise TransientError(f"truncated or invalid JSON from GET {path}") from None
+
+    def _first_contact_failed(self, exc: httpx.ConnectError) -> None:
+        with self._answered_lock:
+            if self.base_url in self._answered:
+                return
+        self._contact_failures += 1
+        if self._contact_failures >= FIRST_CONTACT_ATTEMPTS:
+            reason = str(exc).split("] ")[-1] or type(exc).__name__
+            raise SourceConfigError(
+                self.source, f"nothing answers at {self.base_url_variable}={self.base_url} "
+                f"({reason}); is the host up and the URL right?") from None
 
     def _observe_rate_headers(self, response: httpx.Response) -> None:
         remaining = response.headers.get("x-ratelimit-remaining")

@@ -1,4 +1,4 @@
-"""InterviewRelay API: client and Dagster resource.
+"""InterviewRelay API: what is landed, the client, and the Dagster resource.
 
 The API lives at the customer's own origin, so the base URL is always configured. Listings page
 with limit/offset/total. Transcripts come per session, or in bulk per campaign (the text export
@@ -8,19 +8,41 @@ has no session cap; only the ZIP with audio is capped at 500).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-import dagster as dg
+from typing import Any, ClassVar
 
 from resources.budget import SharedBudget
-from resources.config import budget_name, is_unset, positive_number, require
+from resources.config import Setting, SourceResource, budget_name
 from resources.http import ApiClient
-from resources.paginators import offset_pages
+from resources.listing import Listing, ListingSpec
+from resources.paginators import Keyset, Offset
+from resources.schemas import BOOL, FLOAT, INT, STR, TS, EntitySpec, cols
 
 SOURCE = "interviewrelay"
+
+PROJECTS = EntitySpec(SOURCE, "projects", "id", cols(
+    id=STR, name=STR, description=STR, created_at=TS), partitioned=False)
+CAMPAIGNS = EntitySpec(SOURCE, "campaigns", "id", cols(
+    id=STR, name=STR, script_id=STR, project_id=STR, status=STR, invite_valid_hours=FLOAT,
+    invites_sent=INT, completed=INT, created_at=TS), partitioned=False)
+BILLING_CREDITS = EntitySpec(SOURCE, "billing_credits", "updated_at", cols(
+    updated_at=TS, total_credits=FLOAT, starter_credits=FLOAT, monthly_credits=FLOAT,
+    topup_credits=FLOAT, currency=STR, needs_topup=BOOL, estimated_sessions_remaining=INT),
+    partitioned=False)
+SESSIONS = EntitySpec(SOURCE, "sessions", "id", cols(
+    id=STR, campaign_id=STR, participant_email=STR, status=STR, duration_minutes=FLOAT,
+    started_at=TS, completed_at=TS, updated_at=TS), version="updated_at")
+TRANSCRIPTS = EntitySpec(SOURCE, "transcripts", "session_id", cols(
+    session_id=STR, started_at=TS, completed_at=TS), version="_parent_version", child=True,
+    parent="sessions")
+ENTITIES = (PROJECTS, CAMPAIGNS, BILLING_CREDITS, SESSIONS, TRANSCRIPTS)
+
 PAGE_LIMIT = 100  # the contract's maximum
+_PAGES = Offset(PAGE_LIMIT)
+PROJECT_LISTING = ListingSpec("/api/projects", "projects", _PAGES)
+CAMPAIGN_LISTING = ListingSpec("/api/campaigns", "campaigns", _PAGES)
+# Sessions are ordered by `started_at` and filter on `start_date` (inclusive): keyset works.
+SESSION_LISTING = ListingSpec("/api/sessions", "sessions", _PAGES,
+                              Keyset(_PAGES, "start_date", "started_at"))
 
 
 class InterviewRelayClient:
@@ -29,21 +51,23 @@ class InterviewRelayClient:
         budget = SharedBudget.get(budget_name(SOURCE, base_url), requests_per_minute)
         self.api = ApiClient(source=SOURCE, base_url=base_url, budget=budget,
                              headers={"Authorization": f"Bearer {api_key}"},
-                             secret_variable="INTERVIEWRELAY_API_KEY", timeout=timeout, log=log)
+                             secret_variable="INTERVIEWRELAY_API_KEY",
+                             base_url_variable="INTERVIEWRELAY_BASE_URL", timeout=timeout,
+                             log=log)
         self.counters = self.api.counters
 
     def close(self) -> None:
         self.api.close()
 
-    def projects(self) -> Iterator[list[dict[str, Any]]]:
-        return offset_pages(self.api, "/api/projects", {}, "projects", PAGE_LIMIT)
+    def projects(self) -> Listing:
+        return PROJECT_LISTING.read(self.api)
 
-    def campaigns(self) -> Iterator[list[dict[str, Any]]]:
-        return offset_pages(self.api, "/api/campaigns", {}, "campaigns", PAGE_LIMIT)
+    def campaigns(self) -> Listing:
+        return CAMPAIGN_LISTING.read(self.api)
 
-    def sessions(self, **params: Any) -> Iterator[list[dict[str, Any]]]:
-        """Pages of sessions; params: campaign_id, status, start_date, end_date."""
-        return offset_pages(self.api, "/api/sessions", params, "sessions", PAGE_LIMIT)
+    def sessions(self, **params: Any) -> Listing:
+        """Sessions; params: campaign_id, status, start_date, end_date."""
+        return SESSION_LISTING.read(self.api, params)
 
     def session(self, session_id: str) -> dict[str, Any]:
         return self.api.get_json(f"/api/sessions/{session_id}")
@@ -60,27 +84,26 @@ class InterviewRelayClient:
     def billing_credits(self) -> dict[str, Any]:
         return self.api.get_json("/api/billing/credits")
 
+    def probe(self) -> None:
+        """One cheap request: the settings reach the API and the key is valid."""
+        self.billing_credits()
 
-class InterviewRelayResource(dg.ConfigurableResource):
+
+class InterviewRelayResource(SourceResource):
     """InterviewRelay API access, from INTERVIEWRELAY_* environment variables via `dg.EnvVar`."""
 
-    base_url: str | None = None
+    source: ClassVar[str] = SOURCE
+    settings: ClassVar[tuple[Setting, ...]] = (
+        Setting("base_url", "INTERVIEWRELAY_BASE_URL", "InterviewRelay API root (the "
+                "customer's own origin)", required=True),
+        Setting("api_key", "INTERVIEWRELAY_API_KEY", "bearer API key", required=True,
+                secret=True),
+        Setting("requests_per_minute", "INTERVIEWRELAY_REQUESTS_PER_MINUTE",
+                "budget for the host", default="600"),
+    )
+
     api_key: str | None = None
-    requests_per_minute: str | None = None
-    timeout_seconds: float = 30.0
-    max_concurrency: int = 8
 
-    def is_configured(self) -> bool:
-        return not is_unset(self.base_url, self.api_key, self.requests_per_minute)
-
-    @contextmanager
-    def open(self, log: logging.Logger | None = None) -> Iterator[InterviewRelayClient]:
-        base_url = require(SOURCE, "INTERVIEWRELAY_BASE_URL", self.base_url)
-        api_key = require(SOURCE, "INTERVIEWRELAY_API_KEY", self.api_key)
-        rpm = positive_number(SOURCE, "INTERVIEWRELAY_REQUESTS_PER_MINUTE",
-                              self.requests_per_minute, 600)
-        client = InterviewRelayClient(base_url, api_key, rpm, self.timeout_seconds, log)
-        try:
-            yield client
-        finally:
-            client.close()
+    def client(self, log: logging.Logger | None = None) -> InterviewRelayClient:
+        return InterviewRelayClient(self.value("base_url"), self.value("api_key"), self.rate(),
+                                    self.timeout_seconds, log)

@@ -1,35 +1,44 @@
 """The Parquet lake: `<warehouse>/lake/raw/<source>/<entity>/date=YYYY-MM-DD/data.parquet`.
 
-One file per partition. A write merges the new rows into the partition by id (the newer version
-wins, an identical row keeps its original lineage, so a re-run changes nothing), writes a
-temporary file and renames it over the old one: readers see the old partition or the new one,
-never a torn file. A file lock per partition serialises concurrent runs that touch the same
-partition. The footer records which run wrote the file, which is how a re-executed run knows
-which windows it already committed.
+One file per partition. A write merges the new rows into the partition by id (`merge.py`),
+writes a temporary file and renames it over the old one: readers see the old partition or the
+new one, never a torn file. A file lock per partition serialises concurrent runs that touch the
+same partition. The footer records which run wrote the file, which is how a re-executed run
+knows which windows it already committed.
+
+A file that cannot be read is never deleted and never blocks the lake: it is moved aside under
+`lake/_quarantine/` with the reason beside it, and `on_quarantine` is told, so that its
+partition is fetched again. Records that break the contract are kept in
+`lake/rejected/<source>/<entity>/data.parquet` (`Rejections`).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from filelock import FileLock
 
+from resources.merge import conform, dedupe, merge
 from resources.records import RunInfo
-from resources.schemas import ALL_SPECS, EntitySpec
+from resources.schemas import EntitySpec
+from resources.sources import ALL_SPECS
 
 FILE = "data.parquet"
 # An empty file with the entity's current schema, beside the partitions: readers that glob
 # `<entity>/**/*.parquet` get every column even before the first record (or a source that is
 # not configured) lands, and files written before a schema change read together with it.
 SCHEMA_FILE = "_schema.parquet"
+UNREADABLE = (OSError, pa.ArrowException)
+log = logging.getLogger("interview_warehouse.lake")
 
 
 @dataclass(frozen=True)
@@ -40,13 +49,19 @@ class WriteResult:
     inserted: int
     updated: int
     unchanged: int
+    bytes: int  # size of the partition file
     written: bool  # False when nothing changed and the file was left alone
 
 
+Quarantined = Callable[[EntitySpec, date, Path, str], None]
+
+
 class Lake:
-    def __init__(self, warehouse_dir: str | Path) -> None:
+    def __init__(self, warehouse_dir: str | Path, on_quarantine: Quarantined | None = None
+                 ) -> None:
         self.root = Path(warehouse_dir).resolve() / "lake"
         self.raw = self.root / "raw"
+        self.on_quarantine = on_quarantine
         self._schema_files: set[str] = set()  # checked by this instance: once, not per write
 
     def entity_dir(self, spec: EntitySpec) -> Path:
@@ -55,12 +70,14 @@ class Lake:
     def partition_path(self, spec: EntitySpec, day: date) -> Path:
         return self.entity_dir(spec) / f"date={day.isoformat()}" / FILE
 
-    def landed_dates(self, spec: EntitySpec) -> list[date]:
+    def partitions(self, spec: EntitySpec) -> Iterator[tuple[date, Path]]:
         base = self.entity_dir(spec)
-        if not base.is_dir():
-            return []
-        return sorted(date.fromisoformat(p.parent.name.removeprefix("date="))
-                      for p in base.glob(f"date=*/{FILE}"))
+        if base.is_dir():
+            for path in sorted(base.glob(f"date=*/{FILE}")):
+                yield date.fromisoformat(path.parent.name.removeprefix("date=")), path
+
+    def landed_dates(self, spec: EntitySpec) -> list[date]:
+        return [day for day, _ in self.partitions(spec)]
 
     def scan_sql(self, spec: EntitySpec) -> str:
         """A DuckDB table function over every file of the entity (the schema file included)."""
@@ -76,22 +93,22 @@ class Lake:
         if spec.name in self._schema_files:
             return
         path = self.entity_dir(spec) / SCHEMA_FILE
-        schema = spec.schema()
-        if not (path.exists() and pq.read_schema(path).remove_metadata().equals(schema)):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.parent / f".{SCHEMA_FILE}.{uuid.uuid4().hex}.tmp"
-            try:
-                pq.write_table(schema.empty_table(), tmp)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
+        try:
+            current = path.exists() and pq.read_schema(path).remove_metadata().equals(
+                spec.schema())
+        except UNREADABLE:
+            current = False  # a damaged schema file carries no data: simply rewritten
+        if not current:
+            self._atomic_write(path, spec.schema().empty_table())
         self._schema_files.add(spec.name)
 
     def footer(self, spec: EntitySpec, day: date) -> dict[str, str]:
         path = self.partition_path(spec, day)
-        if not path.exists():
+        try:
+            metadata = pq.read_schema(path).metadata or {} if path.exists() else {}
+        except UNREADABLE as exc:
+            self.quarantine(spec, day, path, exc)
             return {}
-        metadata = pq.read_schema(path).metadata or {}
         return {k.decode(): v.decode() for k, v in metadata.items() if k.startswith(b"iw_")}
 
     def committed_by(self, spec: EntitySpec, root_run_id: str) -> set[date]:
@@ -101,40 +118,111 @@ class Lake:
 
     def state(self, spec: EntitySpec, columns: list[str]) -> pa.Table:
         """Selected columns of every landed row, plus `date` (the partition)."""
-        base = self.entity_dir(spec)
         wanted = [spec.key, *[c for c in columns if c != spec.key]]
-        if not self.landed_dates(spec):
-            schema = spec.schema()
-            return pa.table({**{c: pa.array([], schema.field(c).type) for c in wanted},
-                             "date": pa.array([], pa.string())})
-        dataset = ds.dataset(
-            base, format="parquet", schema=spec.schema().append(pa.field("date", pa.string())),
-            partitioning=ds.partitioning(pa.schema([("date", pa.string())]), flavor="hive"))
-        return dataset.to_table(columns=[*wanted, "date"])
+        schema = pa.schema([spec.schema().field(c) for c in wanted])
+        tables = []
+        for day, path in self.partitions(spec):
+            table = self._read(spec, day, path, wanted)
+            if table is not None:
+                table = conform(table, schema)
+                tables.append(table.append_column(
+                    "date", pa.array([day.isoformat()] * table.num_rows, pa.string())))
+        if not tables:
+            return schema.empty_table().append_column("date", pa.array([], pa.string()))
+        return pa.concat_tables(tables)
+
+    def partition_rows(self, spec: EntitySpec, day: date) -> tuple[int, int]:
+        """Rows and bytes of a partition's file, from its footer."""
+        path = self.partition_path(spec, day)
+        try:
+            return pq.read_metadata(path).num_rows, path.stat().st_size
+        except (FileNotFoundError, *UNREADABLE):
+            return 0, 0
 
     def read_partition(self, spec: EntitySpec, day: date) -> pa.Table | None:
         path = self.partition_path(spec, day)
-        return _conform(pq.read_table(path), spec.schema()) if path.exists() else None
+        table = self._read(spec, day, path) if path.exists() else None
+        return None if table is None else conform(table, spec.schema())
 
     def merge(self, spec: EntitySpec, day: date, new: pa.Table, run: RunInfo) -> WriteResult:
         """Merge `new` into the partition by id; the newer `spec.version` wins."""
         path = self.partition_path(spec, day)
         with self._lock(spec, day):
             old = self.read_partition(spec, day)
-            merged, inserted, updated, unchanged = _merge(spec, old, _dedupe(spec, new))
-            written = old is None or inserted + updated > 0
+            merged, counts = merge(spec, old, new)
+            written = old is None or counts.inserted + counts.updated > 0
             if written:
                 self._write(path, merged, run)
         self.ensure_schema_file(spec)
-        return WriteResult(day, path, merged.num_rows, inserted, updated, unchanged, written)
+        return WriteResult(day, path, merged.num_rows, counts.inserted, counts.updated,
+                           counts.unchanged, _size(path), written)
 
     def replace(self, spec: EntitySpec, day: date, table: pa.Table, run: RunInfo) -> WriteResult:
         """Replace the partition wholesale (snapshots of reference entities)."""
         path = self.partition_path(spec, day)
+        table = dedupe(spec, table)
         with self._lock(spec, day):
-            self._write(path, _dedupe(spec, table), run)
+            self._write(path, table, run)
         self.ensure_schema_file(spec)
-        return WriteResult(day, path, table.num_rows, table.num_rows, 0, 0, True)
+        return WriteResult(day, path, table.num_rows, table.num_rows, 0, 0, _size(path), True)
+
+    def quarantine(self, spec: EntitySpec, day: date, path: Path, error: BaseException) -> Path:
+        """Move an unreadable file aside (never deleted), with why, and report it."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.root / "_quarantine" / path.relative_to(self.root).parent / (
+            f"{stamp}-{path.name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        reason = f"{type(error).__name__}: {error}"
+        target.with_suffix(".reason.json").write_text(json.dumps({
+            "entity": spec.name, "partition": day.isoformat(), "from": str(path),
+            "error": reason, "quarantined_at": stamp}, indent=2))
+        log.warning("%s: unreadable partition %s moved to %s (%s); it will be fetched again",
+                    spec.name, path, target, reason)
+        if self.on_quarantine is not None:
+            self.on_quarantine(spec, day, target, reason)
+        return target
+
+    def verify(self, seen: dict[str, list[int]]) -> list[Path]:
+        """Read the footer of every partition file not verified before (`seen`: path ->
+        [size, mtime_ns], updated in place); quarantine the unreadable. Returns them."""
+        bad = []
+        for spec in ALL_SPECS:
+            for day, path in self.partitions(spec):
+                stat = path.stat()
+                if seen.get(str(path)) == [stat.st_size, stat.st_mtime_ns]:
+                    continue
+                try:
+                    pq.read_metadata(path)
+                except UNREADABLE as exc:
+                    bad.append(self.quarantine(spec, day, path, exc))
+                    continue
+                seen[str(path)] = [stat.st_size, stat.st_mtime_ns]
+        return bad
+
+    def spec_of(self, path: Path) -> tuple[EntitySpec, date] | None:
+        """The entity and partition a lake file belongs to."""
+        try:
+            source, entity, part = path.resolve().relative_to(self.raw).parts[:3]
+        except ValueError:
+            return None
+        spec = next((s for s in ALL_SPECS if (s.source, s.entity) == (source, entity)), None)
+        if spec is None or not part.startswith("date="):
+            return None
+        return spec, date.fromisoformat(part.removeprefix("date="))
+
+    def _read(self, spec: EntitySpec, day: date, path: Path, columns: list[str] | None = None
+              ) -> pa.Table | None:
+        try:
+            present = pq.read_schema(path).names
+            return pq.read_table(path, columns=[c for c in columns or present if c in present])
+        except (FileNotFoundError, PermissionError):
+            if not path.exists():
+                return None
+            raise  # not the file's fault: never a reason to move it aside
+        except UNREADABLE as exc:
+            self.quarantine(spec, day, path, exc)
+            return None
 
     def _lock(self, spec: EntitySpec, day: date) -> FileLock:
         lock = self.root / "_locks" / spec.source / spec.entity / f"{day.isoformat()}.lock"
@@ -142,11 +230,15 @@ class Lake:
         return FileLock(str(lock))
 
     def _write(self, path: Path, table: pa.Table, run: RunInfo) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         footer = {"iw_run_id": run.run_id, "iw_root_run_id": run.root_run_id,
                   "iw_written_at": datetime.now(UTC).isoformat()}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **footer})
-        tmp = path.parent / f".{FILE}.{uuid.uuid4().hex}.tmp"
+        self._atomic_write(path, table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), **footer}))
+
+    @staticmethod
+    def _atomic_write(path: Path, table: pa.Table) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         try:
             pq.write_table(table, tmp, compression="zstd")
             os.replace(tmp, path)
@@ -154,63 +246,8 @@ class Lake:
             tmp.unlink(missing_ok=True)
 
 
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Files written before a column existed read with that column as nulls."""
-    columns = []
-    for field in schema:
-        if field.name in table.column_names:
-            columns.append(table[field.name].cast(field.type))
-        else:
-            columns.append(pa.nulls(table.num_rows, field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
-def _dedupe(spec: EntitySpec, table: pa.Table) -> pa.Table:
-    """One row per id: the newest version, else the last one seen."""
-    keys = table[spec.key].to_pylist()
-    versions = table[spec.version].to_pylist() if spec.version else [None] * len(keys)
-    best: dict[object, int] = {}
-    for index, (key, version) in enumerate(zip(keys, versions, strict=True)):
-        current = best.get(key)
-        if current is None or not _older(version, versions[current]):
-            best[key] = index
-    if len(best) == len(keys):
-        return table
-    return table.take(sorted(best.values()))
-
-
-def _older(a: object, b: object) -> bool:
-    return a is not None and b is not None and a < b  # type: ignore[operator]
-
-
-def _merge(spec: EntitySpec, old: pa.Table | None, new: pa.Table
-           ) -> tuple[pa.Table, int, int, int]:
-    if old is None:
-        return _sorted(spec, new), new.num_rows, 0, 0
-    old_index = {k: i for i, k in enumerate(old[spec.key].to_pylist())}
-    old_raw, new_raw = old["_raw_json"], new["_raw_json"]
-    old_version = old[spec.version].to_pylist() if spec.version else None
-    new_version = new[spec.version].to_pylist() if spec.version else None
-    take_new, replaced = [], set()
-    inserted = updated = unchanged = 0
-    for j, key in enumerate(new[spec.key].to_pylist()):
-        i = old_index.get(key)
-        if i is None:
-            take_new.append(j)
-            inserted += 1
-        elif old_raw[i].as_py() == new_raw[j].as_py() and (
-                not spec.child or old["_parent_version"][i] == new["_parent_version"][j]):
-            unchanged += 1  # keep the old row and its lineage: a re-run changes nothing
-        elif old_version and new_version and _older(new_version[j], old_version[i]):
-            unchanged += 1  # a concurrent run already landed a newer version
-        else:
-            take_new.append(j)
-            replaced.add(i)
-            updated += 1
-    keep_old = pc.invert(pa.array([i in replaced for i in range(old.num_rows)], pa.bool_()))
-    merged = pa.concat_tables([old.filter(keep_old), new.take(pa.array(take_new, pa.int64()))])
-    return _sorted(spec, merged), inserted, updated, unchanged
-
-
-def _sorted(spec: EntitySpec, table: pa.Table) -> pa.Table:
-    return table.sort_by(spec.key) if table.num_rows else table
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0

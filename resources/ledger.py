@@ -1,13 +1,21 @@
-"""Outcomes of child fetches that leave no row in the lake: a 404 (a deleted interview, an
-export that is gone) or an empty answer. Remembered with the parent's version, so the next run
-does not ask again until the parent changes, and reported in asset metadata."""
+"""What the lake alone cannot remember, in `WAREHOUSE_DIR/state/ledger.sqlite`.
+
+- Outcomes of child fetches that leave no row in the lake: a 404 (a deleted interview, an export
+  that is gone) or an empty answer. Remembered with the parent's version, so the next run does
+  not ask again until the parent changes, and reported in asset metadata.
+- Repairs: windows an entity must read again whatever the next run's range, because a listing
+  of them did not settle or a partition of them was quarantined. The next run of the entity
+  reads them and clears them once what it read has landed.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 SCHEMA = """
 create table if not exists outcomes (
@@ -18,7 +26,14 @@ create table if not exists outcomes (
     run_id text not null,
     recorded_at text not null,
     primary key (entity, record_id)
-)
+);
+create table if not exists repairs (
+    entity text not null,
+    window text not null,
+    reason text not null,
+    recorded_at text not null,
+    primary key (entity, window)
+);
 """
 
 
@@ -27,7 +42,7 @@ class Ledger:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute(SCHEMA)
+            db.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -50,7 +65,19 @@ class Ledger:
                 [(entity, record_id, version, outcome, run_id, now)
                  for record_id, version, outcome in outcomes])
 
-    def forget(self, entity: str, record_ids: Iterable[str]) -> None:
+    def add_repair(self, entity: str, window: dict[str, Any], reason: str) -> None:
         with self._connect() as db:
-            db.executemany("delete from outcomes where entity = ? and record_id = ?",
-                           [(entity, record_id) for record_id in record_ids])
+            db.execute("insert or replace into repairs values (?, ?, ?, ?)",
+                       (entity, json.dumps(window, sort_keys=True), reason,
+                        datetime.now(UTC).isoformat()))
+
+    def repairs(self, entity: str) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            rows = db.execute("select window from repairs where entity = ? order by window",
+                              (entity,)).fetchall()
+        return [json.loads(window) for (window,) in rows]
+
+    def clear_repairs(self, entity: str, windows: Iterable[dict[str, Any]]) -> None:
+        with self._connect() as db:
+            db.executemany("delete from repairs where entity = ? and window = ?",
+                           [(entity, json.dumps(w, sort_keys=True)) for w in windows])

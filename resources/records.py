@@ -1,32 +1,60 @@
-"""API records to Arrow tables, with the contract's types and a clear error for bad input.
+"""API records to Arrow tables, with the contract's types; what breaks the contract is set aside.
 
 Lenient where the contract allows drift (numbers sent as strings, missing optional fields,
-unknown fields, which stay in `_raw_json`), strict where a value cannot mean what the contract
-says: that raises `SourceDataError` naming the source, entity and field, before anything of the
-batch is written.
+unknown fields, which stay in `_raw_json`). A value that cannot mean what the contract says
+(`duration_seconds: 12.5`, a date that is not one) becomes null in its typed column and a
+`Rejection` naming the source, entity, field and record: the record still lands, with its raw
+JSON, and the rest of its day and entity land beside it. Only a record without an id cannot land
+in its entity; it is kept in the rejections alone.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
 
-from resources.errors import SourceDataError
 from resources.schemas import BOOL, FLOAT, INT, STR, TS, EntitySpec
+
+REJECTION_SCHEMA = pa.schema([
+    pa.field("record_id", STR), pa.field("field", STR, nullable=False), pa.field("value", STR),
+    pa.field("error", STR, nullable=False), pa.field("_raw_json", pa.large_string()),
+    pa.field("_run_id", STR, nullable=False), pa.field("_extracted_at", TS, nullable=False)])
 
 
 @dataclass(frozen=True)
 class RunInfo:
-    """Who is landing: lineage columns of every row, and the checkpoint owner."""
+    """Who is landing: the `_run_id` of every row, and the checkpoint owner."""
 
     run_id: str
     root_run_id: str
-    extracted_at: datetime
+
+
+@dataclass
+class Typed:
+    table: pa.Table
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    def rejection_table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rejections, schema=REJECTION_SCHEMA)
+
+
+def rejection(spec: EntitySpec, record: dict[str, Any], raw: str, column: str, value: Any,
+              error: str, run: RunInfo, now: datetime) -> dict[str, Any]:
+    """One row of the rejections table."""
+    record_id = record.get(spec.key)
+    return {"record_id": None if record_id is None else str(record_id), "field": column,
+            "value": None if value is None else repr(value),
+            "error": f"{spec.name}.{column}: {error}", "_raw_json": raw, "_run_id": run.run_id,
+            "_extracted_at": now}
+
+
+def raw_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _int(value: Any) -> int:
@@ -57,8 +85,17 @@ def _str(value: Any) -> str:
     return str(value)
 
 
+def _ts(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("not an ISO 8601 timestamp")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("an ISO 8601 timestamp without a time zone")
+    return parsed.astimezone(UTC)
+
+
 _CONVERT: dict[pa.DataType, Callable[[Any], Any]] = {
-    INT: _int, FLOAT: _float, BOOL: _bool, STR: _str, TS: _str,
+    INT: _int, FLOAT: _float, BOOL: _bool, STR: _str, TS: _ts,
 }
 
 
@@ -68,51 +105,42 @@ def to_table(
     run: RunInfo,
     tenant_ids: Sequence[str | None] | None = None,
     parent_versions: Sequence[str | None] | None = None,
-) -> pa.Table:
-    schema = spec.schema()
+) -> Typed:
+    now = datetime.now(UTC)
+    raws = [raw_json(r) for r in records]
+    rejections: list[dict[str, Any]] = []
+
+    def reject(index: int, column: str, value: Any, error: str) -> None:
+        rejections.append(rejection(spec, records[index], raws[index], column, value, error,
+                                    run, now))
+
+    keep = [i for i, r in enumerate(records) if r.get(spec.key) not in (None, "")]
+    for i in sorted(set(range(len(records))) - set(keep)):
+        reject(i, spec.key, None, "the record has no id: kept here, not landed")
     arrays: dict[str, pa.Array] = {}
     for column in spec.columns:
-        convert = _CONVERT[column.type]
-        values: list[Any] = []
-        for record in records:
-            value = record.get(column.name)
+        convert, values = _CONVERT[column.type], []
+        for i in keep:
+            value = records[i].get(column.name)
             if value is None or (value == "" and column.type != STR):
                 values.append(None)
                 continue
             try:
                 values.append(convert(value))
             except (TypeError, ValueError) as exc:
-                raise SourceDataError(spec.source, spec.entity, column.name,
-                                      f"{value!r} in record {record.get(spec.key)!r}: {exc}"
-                                      ) from None
-        arrays[column.name] = _array(spec, column.name, values, column.type)
-    if any(record.get(spec.key) is None for record in records):
-        raise SourceDataError(spec.source, spec.entity, spec.key, "a record has no id")
-    count = len(records)
-    arrays["_raw_json"] = pa.array(
-        [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records],
-        pa.large_string())
+                reject(i, column.name, value, str(exc))
+                values.append(None)
+        arrays[column.name] = pa.array(values, column.type)
+    count = len(keep)
+    arrays["_raw_json"] = pa.array([raws[i] for i in keep], pa.large_string())
     arrays["_source"] = pa.array([spec.source] * count, STR)
     if spec.tenant:
-        arrays["_tenant_id"] = pa.array(list(tenant_ids or [None] * count), STR)
+        tenants = list(tenant_ids) if tenant_ids is not None else [None] * len(records)
+        arrays["_tenant_id"] = pa.array([tenants[i] for i in keep], STR)
     if spec.child:
-        arrays["_parent_version"] = _array(
-            spec, "_parent_version", list(parent_versions or [None] * count), TS)
-    arrays["_extracted_at"] = pa.array([run.extracted_at] * count, TS)
+        versions = list(parent_versions) if parent_versions is not None else [None] * len(records)
+        arrays["_parent_version"] = pa.array(
+            [None if versions[i] is None else _ts(versions[i]) for i in keep], TS)
+    arrays["_extracted_at"] = pa.array([now] * count, TS)
     arrays["_run_id"] = pa.array([run.run_id] * count, STR)
-    return pa.table(arrays, schema=schema)
-
-
-def _array(spec: EntitySpec, name: str, values: list[Any], kind: pa.DataType) -> pa.Array:
-    if kind != TS:
-        return pa.array(values, kind)
-    try:
-        return pa.array(values, STR).cast(TS)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        for value in values:
-            try:
-                pa.array([value], STR).cast(TS)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise SourceDataError(spec.source, spec.entity, name,
-                                      f"{value!r} is not an ISO 8601 timestamp") from None
-        raise
+    return Typed(pa.table(arrays, schema=spec.schema()), rejections)

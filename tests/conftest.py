@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# The simulators' history at NOW starts 2026-08-01; partitions must reach back that far (set
+# before anything imports the code location, and inherited by the commands the tests start).
+os.environ.setdefault("INGEST_START_DATE", "2026-07-01")
 
 from pipelines.sandbox import SimControl, SimulatorProcess
 

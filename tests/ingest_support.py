@@ -11,7 +11,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.demo import KEYS, SNAPSHOTS, TRUTH, landed_scan
-from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, range_tags
+from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, ingestion_keys, range_tags
+from resources.sources import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,19 +20,20 @@ __all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "assert_lake_matches_truth", "l
            "landed_ids", "materialize", "metadata"]
 
 
-def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(INGESTION),
+def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(SOURCES),
                 instance: dg.DagsterInstance | None = None, raise_on_error: bool = True,
                 warehouse: bool = False) -> dg.ExecuteInProcessResult:
     """The sources' ingestion assets for a partition range; with `warehouse`, the dbt build,
     the summary and the lake reconciliation checks after them, like the sync job."""
     from pipelines.resources import build_resources  # reads the environment now
 
-    assets = [a for source in sources for a in INGESTION[source]]
+    selection = ingestion_keys(list(sources))
+    assets = [*INGESTION, *WAREHOUSE, *WAREHOUSE_CHECKS]
     if warehouse:
-        assets += [*WAREHOUSE, *WAREHOUSE_CHECKS]
+        selection += [key for a in WAREHOUSE for key in a.keys]
     return dg.materialize(assets, resources=build_resources(), tags=range_tags(first, last),
                           instance=instance or dg.DagsterInstance.ephemeral(),
-                          raise_on_error=raise_on_error)
+                          raise_on_error=raise_on_error, selection=selection)
 
 
 def lake_query(sql: str, entity: str) -> list[tuple[Any, ...]]:
@@ -53,8 +55,12 @@ def assert_lake_matches_truth(sims) -> None:
 
 
 def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
-    for event in result.get_asset_materialization_events():
-        mat = event.step_materialization_data.materialization
-        if mat.asset_key.to_user_string() == asset and "requests" in mat.metadata:
-            return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
-    raise AssertionError(f"no materialization of {asset}")
+    """The run's totals for an entity: its observation (partitioned) or its materialization
+    (snapshot)."""
+    for event in result.all_events:
+        data = event.event_specific_data
+        found = getattr(data, "materialization", None) or getattr(data, "asset_observation", None)
+        if (found is not None and found.asset_key.to_user_string() == asset
+                and "requests" in found.metadata):
+            return {k: getattr(v, "value", v) for k, v in found.metadata.items()}
+    raise AssertionError(f"no totals reported for {asset}")

@@ -1,0 +1,136 @@
+"""The ingestion step: one `multi_asset` over every entity of every source, built from the
+registry (`resources/sources.py`) and each source's functions (`assets/<source>.py`).
+
+One step, not one per entity or per source: the work is I/O-bound and bounded by the vendors'
+rate limits, so the sources run side by side in threads of one process, which costs one import
+of the code location instead of one per step. The UI still shows one asset per entity (grouped
+per source, with its partitions, metadata and checks), and `can_subset` runs only what is
+selected.
+
+Failures stay in their lane: a source that fails does not stop the others, and an entity that
+fails does not stop its source's other entities. What landed is reported; the step fails at the
+end naming every entity that did not land completely.
+"""
+
+
+import inspect
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+
+from assets import gensail, genway, interviewrelay
+from assets.landing import EntityRun
+from assets.partitions import DAILY, SINGLE_RUN, run_info, window
+from assets.reporting import Outcome, events
+from resources.schemas import EntitySpec
+from resources.sources import SOURCES, Source
+
+RUNNERS = {"genway": genway.RUNNERS, "gensail": gensail.RUNNERS,
+           "interviewrelay": interviewrelay.RUNNERS}
+CONTRACT_CHECK = "records_match_contract"
+
+
+class IngestionFailed(Exception):
+    """Some entities did not land completely; everything else did."""
+
+
+def asset_key(spec: EntitySpec) -> dg.AssetKey:
+    return dg.AssetKey([spec.source, spec.entity])
+
+
+def _asset_spec(spec: EntitySpec) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=asset_key(spec), group_name=spec.source, kinds={"python", "parquet"},
+        description=inspect.getdoc(RUNNERS[spec.source][spec.entity]),
+        partitions_def=DAILY if spec.partitioned else None, skippable=True,
+        deps=[dg.AssetKey([spec.source, spec.parent])] if spec.parent else [])
+
+
+def _check_spec(spec: EntitySpec) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        CONTRACT_CHECK, asset=asset_key(spec),
+        description="Every record of the run fits the contract. Records that do not are landed "
+                    "(the bad field null, the raw JSON kept) and kept with their error in "
+                    f"`lake/rejected/{spec.source}/{spec.entity}/`.")
+
+
+def _source_thread(context: dg.AssetExecutionContext, source: Source,
+                   specs: list[EntitySpec], outcomes: queue.Queue[Outcome | None]) -> None:
+    """Run one source's selected entities in turn; report each as it ends."""
+    reported: list[EntitySpec] = []
+
+    def report(outcome: Outcome) -> None:
+        reported.append(outcome.spec)
+        outcomes.put(outcome)
+
+    try:
+        resource = getattr(context.resources, source.name)
+        if not resource.is_configured():
+            variables = ", ".join(s.variable for s in source.settings if s.required)
+            context.log.info(f"{source.name} is not configured ({variables} unset): skipping")
+            return
+        lake = context.resources.lake
+        store, ledger, run, span = lake.lake(), lake.ledger(), run_info(context), window(context)
+        with resource.open(context.log) as client:
+            for spec in specs:
+                before = client.counters.as_metadata()
+                entity = EntityRun(spec, resource, client, store, ledger, run,
+                                   span if spec.partitioned else None, context.log,
+                                   client.counters)
+                error: Exception | None = None
+                try:
+                    RUNNERS[source.name][spec.entity](entity)
+                except Exception as exc:
+                    error = exc
+                report(Outcome(spec, entity, client.counters.since(before), error))
+    except Exception as exc:  # the source could not start (settings, lake): all of it failed
+        for spec in specs:
+            if spec not in reported:
+                report(Outcome(spec, None, {}, exc))
+    finally:
+        outcomes.put(None)
+
+
+def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
+    selected = context.selected_asset_keys
+    work = {name: [s for s in source.entities if asset_key(s) in selected]
+            for name, source in SOURCES.items()}
+    work = {name: specs for name, specs in work.items() if specs}
+    outcomes: queue.Queue[Outcome | None] = queue.Queue()
+    threads = [threading.Thread(target=_source_thread, name=f"ingest-{name}", daemon=True,
+                                args=(context, SOURCES[name], specs, outcomes))
+               for name, specs in work.items()]
+    for thread in threads:
+        thread.start()
+    failures, running = [], len(threads)
+    while running:
+        outcome = outcomes.get()
+        if outcome is None:
+            running -= 1
+            continue
+        yield from events(context, outcome, CONTRACT_CHECK)
+        failures += outcome.failures()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise IngestionFailed("; ".join(failures))
+
+
+@dg.multi_asset(
+    name="ingest",
+    specs=[_asset_spec(spec) for source in SOURCES.values() for spec in source.entities],
+    check_specs=[_check_spec(spec) for source in SOURCES.values() for spec in source.entities],
+    can_subset=True,
+    backfill_policy=SINGLE_RUN,
+    required_resource_keys={"lake", *SOURCES},
+)
+def ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
+    """Pull every selected entity of every configured source into the lake, the sources side by
+    side, each source's entities in dependency order."""
+    yield from _ingest(context)
+
+
+ASSETS = [ingest]

@@ -1,0 +1,51 @@
+"""Records that break the contract, kept raw with the error beside them.
+
+One file per entity, `lake/rejected/<source>/<entity>/data.parquet`, one row per (record,
+field). A record leaves it as soon as a later version of it lands clean. The ingestion assets
+report these rows in their metadata and as a failing asset check; nothing in the file is lost
+from the lake, since the record also lands in its entity with the bad field null.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock
+
+from resources.lake import Lake
+from resources.records import REJECTION_SCHEMA
+from resources.schemas import EntitySpec
+
+
+class Rejections:
+    def __init__(self, lake: Lake) -> None:
+        self.root = lake.root / "rejected"
+
+    def path(self, spec: EntitySpec) -> Path:
+        return self.root / spec.source / spec.entity / "data.parquet"
+
+    def read(self, spec: EntitySpec) -> pa.Table:
+        path = self.path(spec)
+        return pq.read_table(path, schema=REJECTION_SCHEMA) if path.exists() else \
+            REJECTION_SCHEMA.empty_table()
+
+    def update(self, spec: EntitySpec, rejected: pa.Table, landed_ids: pa.Array) -> None:
+        """Add this batch's rejections; forget older ones of every record it landed."""
+        path = self.path(spec)
+        if rejected.num_rows == 0 and not path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.with_suffix(".lock"))):
+            old = self.read(spec)
+            settled = pa.concat_arrays([landed_ids.cast(pa.string()),
+                                        rejected["record_id"].combine_chunks()])
+            kept = old.filter(pc.invert(pc.fill_null(pc.is_in(old["record_id"], settled),
+                                                     False)))
+            table = pa.concat_tables([kept, rejected])
+            if table.num_rows == 0:
+                path.unlink(missing_ok=True)
+                return
+            Lake._atomic_write(path, table)
