@@ -70,6 +70,8 @@ def jobs(run: EntityRun) -> None:
     work = []
     for job in listed.values():
         day = run.day_of(job, "created_at")
+        if day is not None and run.in_scope(day):
+            run.expect(job["id"])
         if day is None or day in committed:
             continue
         landed = state.get(job["id"])
@@ -120,6 +122,7 @@ def feedback(run: EntityRun) -> None:
     for item in listing.values():
         day = run.day_of(item, "created_at")
         if day is not None and run.in_scope(day):
+            run.expect(item["id"])
             by_day.setdefault(day, []).append(item)
         elif day is not None:
             run.notes["listed_after_range_left_to_its_partition"] += 1

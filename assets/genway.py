@@ -45,6 +45,8 @@ def interviews(run: EntityRun) -> None:
             if day is None or not interview_id:
                 continue
             status = landed.get(interview_id)
+            if run.in_scope(day) and interview_id not in deleted:
+                run.expect(interview_id)
             if day in committed or status in FINAL:
                 continue
             if interview_id in deleted:

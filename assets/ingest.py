@@ -24,7 +24,7 @@ import dagster as dg
 from assets import gensail, genway, interviewrelay
 from assets.landing import EntityRun
 from assets.partitions import DAILY, SINGLE_RUN, run_info, window
-from assets.reporting import Outcome, events
+from assets.reporting import GAP_CHECK, Outcome, events, has_gap_check
 from resources.schemas import EntitySpec
 from resources.sources import SOURCES, Source
 
@@ -49,12 +49,18 @@ def _asset_spec(spec: EntitySpec) -> dg.AssetSpec:
         deps=[dg.AssetKey([spec.source, spec.parent])] if spec.parent else [])
 
 
-def _check_spec(spec: EntitySpec) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(
+def _check_specs(spec: EntitySpec) -> list[dg.AssetCheckSpec]:
+    checks = [dg.AssetCheckSpec(
         CONTRACT_CHECK, asset=asset_key(spec),
-        description="Every record of the run fits the contract. Records that do not are landed "
-                    "(the bad field null, the raw JSON kept) and kept with their error in "
-                    f"`lake/rejected/{spec.source}/{spec.entity}/`.")
+        description="Every record of the entity fits the contract. Records that do not are "
+                    "landed (the bad field null, the raw JSON kept) and kept with their error in "
+                    f"`lake/rejected/{spec.source}/{spec.entity}/`.")]
+    if has_gap_check(spec):
+        checks.append(dg.AssetCheckSpec(
+            GAP_CHECK, asset=asset_key(spec),
+            description="Every record the API listed for the run's range (and for the windows "
+                        "read again) is in the lake after the run, apart from known 404s."))
+    return checks
 
 
 def _source_thread(context: dg.AssetExecutionContext, source: Source,
@@ -85,7 +91,8 @@ def _source_thread(context: dg.AssetExecutionContext, source: Source,
                     RUNNERS[source.name][spec.entity](entity)
                 except Exception as exc:
                     error = exc
-                report(Outcome(spec, entity, client.counters.since(before), error))
+                report(Outcome(spec, entity, client.counters.since(before), error,
+                               [] if error else entity.gap()))
     except Exception as exc:  # the source could not start (settings, lake): all of it failed
         for spec in specs:
             if spec not in reported:
@@ -112,6 +119,11 @@ def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
             running -= 1
             continue
         yield from events(context, outcome, CONTRACT_CHECK)
+        for failure in outcome.failures():
+            context.log.error(failure)
+            context.log_event(dg.AssetObservation(
+                asset_key=asset_key(outcome.spec), metadata={"error": failure},
+                description="this run did not land the entity completely"))
         failures += outcome.failures()
     for thread in threads:
         thread.join()
@@ -122,7 +134,8 @@ def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
 @dg.multi_asset(
     name="ingest",
     specs=[_asset_spec(spec) for source in SOURCES.values() for spec in source.entities],
-    check_specs=[_check_spec(spec) for source in SOURCES.values() for spec in source.entities],
+    check_specs=[check for source in SOURCES.values() for spec in source.entities
+                 for check in _check_specs(spec)],
     can_subset=True,
     backfill_policy=SINGLE_RUN,
     required_resource_keys={"lake", *SOURCES},

@@ -58,6 +58,8 @@ def sessions(run: EntityRun) -> None:
     by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for session in listed.values():
         day = run.day_of(session, "started_at")
+        if day is not None and run.in_scope(day):
+            run.expect(session["id"])
         if day is None or day in committed:
             continue
         landed = state.get(session["id"])

@@ -56,6 +56,7 @@ class EntityRun:
     rejected: int = 0
     unsettled: list[str] = field(default_factory=list)  # listings that did not converge
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    expected: set[str] = field(default_factory=set)  # ids the lake must hold after the run
     _still_open: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,18 @@ class EntityRun:
                 self.ledger.add_repair(self.spec.name, repair, "the listing did not settle")
                 self._still_open.append(repair)
         return listing.items
+
+    def expect(self, record_id: Any) -> None:
+        """A record the API listed in the run's scope: the run fails if it does not land."""
+        self.expected.add(str(record_id))
+
+    def gap(self) -> list[str]:
+        """Listed records in scope that are not in the lake now, apart from known 404s."""
+        if not self.expected:
+            return []
+        landed = {str(i) for i in self.lake.state(self.spec, []).column(self.spec.key).to_pylist()}
+        gone = set(self.ledger.known(self.spec.name))
+        return sorted(self.expected - landed - gone)
 
     def settle_repairs(self) -> None:
         """Everything the repairs asked for has been read and landed."""

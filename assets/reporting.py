@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -26,12 +26,21 @@ from resources.schemas import EntitySpec
 SAMPLE = 5  # rejected records named in the check's metadata
 
 
+GAP_CHECK = "listed_records_landed"
+
+
+def has_gap_check(spec: EntitySpec) -> bool:
+    """Entities whose records are listed by the run (the others are fetched per parent)."""
+    return spec.partitioned and not spec.child
+
+
 @dataclass
 class Outcome:
     spec: EntitySpec
     run: EntityRun | None  # None: the source could not even start
     totals: dict[str, float | int]
     error: Exception | None
+    gap: list[str] = field(default_factory=list)  # listed in scope, not in the lake after
 
     def failures(self) -> list[str]:
         found = []
@@ -43,6 +52,9 @@ class Outcome:
         for listing in self.run.unsettled if self.run else []:
             found.append(f"{self.spec.name}: {listing}; what was seen landed, and the next run "
                          "reads the window again")
+        if self.gap:
+            found.append(f"{self.spec.name}: {len(self.gap)} listed record(s) did not land: "
+                         f"{', '.join(self.gap[:SAMPLE])}{' …' if len(self.gap) > SAMPLE else ''}")
         return found
 
 
@@ -83,6 +95,13 @@ def events(context: dg.AssetExecutionContext, outcome: Outcome, check: str) -> I
         yield dg.MaterializeResult(asset_key=key, metadata={
             **totals, **(_partition(run, snapshot.day, [snapshot]) if snapshot else {})})
     yield _contract_check(run, key, check)
+    if has_gap_check(spec):
+        yield dg.AssetCheckResult(
+            asset_key=key, check_name=GAP_CHECK, passed=not outcome.gap,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"listed_in_scope": len(run.expected), "missing": len(outcome.gap),
+                      **({"missing_ids": ", ".join(outcome.gap[:SAMPLE])} if outcome.gap
+                         else {})})
 
 
 def _sums(writes: list[WriteResult]) -> dict[str, int]:

@@ -6,7 +6,9 @@ a private copy of `WAREHOUSE_DIR/warehouse.duckdb` and swaps it in only when eve
 passed (see `resources/warehouse.py`): analysts never see a half-built or failing build.
 """
 
+import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -16,6 +18,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from resources.lake import Lake
 from resources.warehouse import LakeResource
 
 DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
@@ -94,19 +97,79 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
+FULL_REFRESH_TAG = "interview_warehouse/full_refresh"
+MAX_QUARANTINE_RETRIES = 3
+
+
+class _Unreadable(Exception):
+    def __init__(self, files: list[Path]) -> None:
+        super().__init__(", ".join(map(str, files)))
+        self.files = files
+
+
+@contextmanager
+def _verified(lake: LakeResource) -> Iterator[dict[str, list[int]]]:
+    """Files whose footer was read before, by (size, mtime): a new or changed file is checked
+    once, not at every build."""
+    path = lake.root / "state" / "verified_files.json"
+    try:
+        seen = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        seen = {}
+    yield seen
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(seen))
+
+
+def _lake_files_named(text: str, lake: Lake) -> list[Path]:
+    pattern = re.escape(str(lake.raw)) + r"[^\s'\"]+?\.parquet"
+    return sorted({Path(found) for found in re.findall(pattern, text)
+                   if Path(found).exists()})
+
+
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT,
             dagster_dbt_translator=WarehouseTranslator(), pool=WAREHOUSE_POOL)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      lake: LakeResource) -> Iterator[Any]:
     """`dbt build` of the selected models into a private copy of the warehouse, swapped in
     atomically when every model and test passed. Results are reported after the swap, so a
-    materialization in the UI always means 'readers can query this now'."""
+    materialization in the UI always means 'readers can query this now'. A lake file that
+    cannot be read is quarantined (and its partition fetched again by the next run) instead of
+    failing the build of every source."""
+    store = lake.lake()
+    with _verified(lake) as seen:
+        for bad in store.verify(seen):
+            context.log.warning(f"quarantined unreadable lake file: {bad}")
+    store.ensure_schema_files()
+    args = ["build", *(["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) else [])]
+    for attempt in range(MAX_QUARANTINE_RETRIES + 1):
+        try:
+            yield from _build(context, dbt, lake, store, args)
+            return
+        except _Unreadable as exc:
+            if attempt == MAX_QUARANTINE_RETRIES:
+                raise
+            for path in exc.files:
+                found = store.spec_of(path)
+                if found is not None:
+                    bad = store.quarantine(*found, path, RuntimeError("unreadable in dbt build"))
+                    context.log.warning(f"quarantined unreadable lake file: {bad}; building again")
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource,
+           store: Lake, args: list[str]) -> list[Any]:
     files = lake.warehouse_files()
-    lake.lake().ensure_schema_files()
     with files.build() as build_path, _environment(WAREHOUSE_DIR=str(lake.root),
                                                    DBT_DUCKDB_PATH=str(build_path)):
-        events = list(dbt.cli(["build"], context=context).stream())
-    yield from events
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        if not invocation.is_successful():
+            error = invocation.get_error()
+            unreadable = _lake_files_named(str(error), store)
+            if unreadable:
+                raise _Unreadable(unreadable)
+            raise error or RuntimeError("dbt build failed")
+    return events
 
 
 ASSETS = [warehouse_models]

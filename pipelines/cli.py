@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     sync.add_argument("--start", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
     sync.add_argument("--end", type=date.fromisoformat, help="last day (default: today)")
     sync.add_argument("--sources", type=_sources, help="comma-separated, default: configured")
+    sync.add_argument("--full-refresh", action="store_true",
+                      help="rebuild every warehouse model from the whole lake")
     commands.add_parser("analyses", help="run the saved analyst questions (dbt/analyses)")
     demo = commands.add_parser("demo", help="simulators + full sync + summary, no setup")
     demo.add_argument("--scale", type=float, default=1.0)
@@ -38,9 +40,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "sync":
         from pipelines.report import print_sync
-        from pipelines.sync import run_sync
+        from pipelines.sync import SettingsError, run_sync
 
-        outcome = run_sync(args.start, args.end, args.sources)
+        try:
+            outcome = run_sync(args.start, args.end, args.sources,
+                               full_refresh=args.full_refresh)
+        except SettingsError as exc:
+            for problem in exc.problems:
+                print(f"sync: {problem}", file=sys.stderr)
+            sys.exit(2)
         print_sync(outcome)
         sys.exit(0 if outcome.success else 1)
     if args.command == "analyses":

@@ -7,7 +7,8 @@ import dagster as dg
 
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, sync_job
 from pipelines.resources import build_resources
-from pipelines.schedules import hourly_sync
+from pipelines.runs import reap_orphaned_runs_sensor
+from pipelines.schedules import hourly_sync, nightly_reconcile
 from pipelines.sensors import warehouse_automation
 
 defs = dg.Definitions(
@@ -15,8 +16,8 @@ defs = dg.Definitions(
     asset_checks=WAREHOUSE_CHECKS,
     resources=build_resources(),
     jobs=[sync_job],
-    schedules=[hourly_sync],
-    sensors=[warehouse_automation],
+    schedules=[hourly_sync, nightly_reconcile],
+    sensors=[warehouse_automation, reap_orphaned_runs_sensor],
     # Steps are I/O-bound and use threads inside: one process per run, not one per step.
     executor=dg.in_process_executor,
 )

@@ -1,13 +1,11 @@
-"""What a sync did, printed for people."""
+"""What a sync did, printed for people: one row per entity, failed ones in the same table."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from pipelines.sync import SyncOutcome
 
 SHOWN = ("requests", "rate_limited_429", "retries", "rows_inserted", "rows_updated",
-         "partitions_written", "not_found_skipped")
+         "partitions_written", "records_recovered", "rejected_records")
 
 
 def print_sync(outcome: SyncOutcome) -> None:
@@ -15,16 +13,22 @@ def print_sync(outcome: SyncOutcome) -> None:
           f"{'succeeded' if outcome.success else 'FAILED'} (run {outcome.run_id})")
     for source in outcome.unconfigured:
         print(f"  {source}: skipped, not configured ({source.upper()}_* variables unset)")
-    per_asset: dict[str, dict] = defaultdict(dict)
-    for asset, _partition, metadata in outcome.materializations:
-        if "requests" in metadata:  # the run's own; the same for each partition of its range
-            per_asset[asset] = metadata
-    width = max((len(a) for a in per_asset), default=10)
-    print(f"  {'asset':<{width}}  " + "  ".join(f"{k:>{max(len(k), 6)}}" for k in SHOWN))
-    for asset in sorted(per_asset):
-        cells = [str(per_asset[asset].get(k, "")) for k in SHOWN]
-        print(f"  {asset:<{width}}  " + "  ".join(
-            f"{c:>{max(len(k), 6)}}" for c, k in zip(cells, SHOWN, strict=True)))
+    assets = sorted({*outcome.totals, *(a for a in outcome.failures if "/" in a)})
+    width = max((len(a) for a in assets), default=10)
+    print(f"  {'asset':<{width}}  {'status':<7}  " + "  ".join(
+        f"{k:>{max(len(k), 6)}}" for k in SHOWN))
+    for asset in assets:
+        totals = outcome.totals.get(asset, {})
+        status = "FAILED" if asset in outcome.failures else "ok"
+        cells = "  ".join(f"{totals.get(k, ''):>{max(len(k), 6)}}" for k in SHOWN)
+        print(f"  {asset:<{width}}  {status:<7}  {cells}")
+    for where, why in sorted(outcome.failures.items()):
+        print(f"  FAILED {where}: {why}")
+    if outcome.build_run_id:
+        built = "built" if outcome.warehouse_built else "NOT built"
+        print(f"  warehouse: {built} over what landed, in run {outcome.build_run_id}")
+    elif not outcome.warehouse_built:
+        print("  warehouse: not built")
 
 
 def print_landed(landed: dict[str, int], truth: dict[str, int]) -> bool:

@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import dbt_cli
+from resources.config import SourceResource
 from resources.sources import SOURCES
 from resources.warehouse import DEFAULT_WAREHOUSE_DIR, WAREHOUSE_FILE, LakeResource
 
@@ -30,6 +31,14 @@ def configured_sources() -> list[str]:
 
 def warehouse_dir() -> str:
     return os.environ.get("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR
+
+
+def source_resource(name: str) -> SourceResource:
+    """A source's resource with the values themselves, for use outside a Dagster run (the
+    settings check before a sync)."""
+    source = SOURCES[name]
+    return source.resource(**{s.field: os.environ.get(s.variable) or None
+                              for s in source.settings})
 
 
 def build_resources() -> dict[str, Any]:

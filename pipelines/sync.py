@@ -1,27 +1,55 @@
 """`interview-warehouse sync`: the sync job through Dagster's Python API, into the instance at
-`DAGSTER_HOME`, so its runs, materializations and metadata show in the UI like any other run."""
+`DAGSTER_HOME`, so its runs, materializations and metadata show in the UI like any other run.
+
+Before the run: the settings are checked (`resources/preflight.py`), the instance is written if
+it is new, and runs that died without saying so are reaped (`pipelines/runs.py`). During it, a
+wait for the warehouse pool is reported and bounded. After it: if a source failed, the warehouse
+is still built over what landed, in a run of its own, and the failure is reported as such.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
-from pipelines.jobs import range_tags, scheduled_window, source_selection
-from pipelines.resources import configured_sources
+from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
+from pipelines.jobs import range_tags, scheduled_window, source_selection, warehouse_keys
+from pipelines.resources import configured_sources, source_resource, warehouse_dir
+from pipelines.runs import PoolWatch, process_tags, reap_orphaned_runs
 from pipelines.schedules import lookback_days
+from resources.preflight import check_directory, check_sources
 from resources.sources import SOURCES
 
 DEFAULT_DAGSTER_HOME = "dagster_home"
-# A new instance limits every pool to one step at a time: the warehouse build (`warehouse_build`)
-# is the only pool, and DuckDB allows one writer.
-INSTANCE_CONFIG = """concurrency:
+MARKER = "# Written by interview-warehouse sync; delete it to have it written again."
+# Every pool is limited to one step at a time: the warehouse build (`warehouse_build`) is the
+# only pool, and DuckDB allows one writer. Run monitoring (under `dagster dev` or the daemon)
+# fails runs that never start and frees the slots of runs that ended.
+INSTANCE_CONFIG = f"""{MARKER}
+concurrency:
   pools:
     default_limit: 1
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  free_slots_after_run_end_seconds: 30
 """
+LEGACY_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
+DEFAULT_POOL_WAIT_SECONDS = 1800
+
+
+class SettingsError(Exception):
+    """Settings that cannot work; one line each, naming the variable."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def sync_job_def() -> dg.JobDefinition:
@@ -30,14 +58,26 @@ def sync_job_def() -> dg.JobDefinition:
     return defs.resolve_job_def("sync_job")
 
 
+def dagster_home() -> Path:
+    return Path(os.environ.setdefault("DAGSTER_HOME", str(Path(DEFAULT_DAGSTER_HOME).resolve())))
+
+
 def instance() -> dg.DagsterInstance:
     """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use)."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(DEFAULT_DAGSTER_HOME).resolve())))
+    home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    current = config.read_text() if config.exists() else None
+    if current is None or current == LEGACY_CONFIG or (
+            current.startswith(MARKER) and current != INSTANCE_CONFIG):
         config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.get()
+
+
+def preflight(sources: list[str]) -> list[str]:
+    problems = [p for p in (check_directory("WAREHOUSE_DIR", warehouse_dir()),
+                            check_directory("DAGSTER_HOME", str(dagster_home()))) if p]
+    return problems + check_sources([source_resource(name) for name in sources])
 
 
 @dataclass
@@ -49,34 +89,78 @@ class SyncOutcome:
     sources: list[str]
     materializations: list[tuple[str, str | None, dict]]  # (asset, partition, metadata)
     unconfigured: list[str]  # sources left out because none of their variables is set
+    totals: dict[str, dict[str, Any]] = field(default_factory=dict)  # asset -> run totals
+    failures: dict[str, str] = field(default_factory=dict)  # asset (or "run") -> why
+    build_run_id: str | None = None  # the warehouse built after a failed ingestion
+    warehouse_built: bool = False
 
 
 def run_sync(start: date | None = None, end: date | None = None,
              sources: list[str] | None = None,
-             dagster_instance: dg.DagsterInstance | None = None) -> SyncOutcome:
+             dagster_instance: dg.DagsterInstance | None = None,
+             full_refresh: bool = False, check_settings: bool = True) -> SyncOutcome:
     """Without `start`, the same window as the hourly schedule."""
     configured = configured_sources()
     sources = sources or configured
     if not sources:
-        raise SystemExit("sync: no source is configured; set the GENWAY_*, GENSAIL_* or "
-                         "INTERVIEWRELAY_* variables (see README), or run the demo")
+        raise SettingsError(["no source is configured; set the GENWAY_*, GENSAIL_* or "
+                             "INTERVIEWRELAY_* variables (see README), or run the demo"])
     today = datetime.now(UTC).date()
-    if start is None:
-        first, last = scheduled_window(today, lookback_days())
-    else:
-        first, last = start, end or today
+    first, last = scheduled_window(today, lookback_days()) if start is None else (
+        start, end or today)
     if last < first:
-        raise SystemExit(f"sync: --end {last} is before --start {first}")
+        raise SettingsError([f"--end {last} is before --start {first}"])
+    if check_settings and (problems := preflight(sources)):
+        raise SettingsError(problems)
     target = dagster_instance or instance()
-    result = dg.execute_job(dg.reconstructable(sync_job_def), target,
-                            tags={**range_tags(first, last), "interview_warehouse/trigger": "cli"},
-                            asset_selection=source_selection(sources))
-    events = target.all_logs(result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
-    materializations = []
-    for event in events:
-        mat = event.get_dagster_event().step_materialization_data.materialization
-        metadata = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
-        materializations.append((mat.asset_key.to_user_string(), mat.partition, metadata))
-    unconfigured = [s for s in SOURCES if s not in configured]
-    return SyncOutcome(result.run_id, result.success, first, last, sources, materializations,
-                       unconfigured)
+    reap_orphaned_runs(target, WAREHOUSE_POOL)
+    tags = {**range_tags(first, last), "interview_warehouse/trigger": "cli", **process_tags(),
+            **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
+    run_id, success = _execute(target, tags, source_selection(sources))
+    outcome = SyncOutcome(run_id, success, first, last, sources, [],
+                          [s for s in SOURCES if s not in configured])
+    _collect(target, run_id, outcome)
+    landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
+    if not success and landed and not outcome.warehouse_built:
+        # A source failed, so Dagster skipped the build; the others' data still deserves it.
+        build_id, _ = _execute(target, {**tags, "interview_warehouse/after": run_id},
+                               warehouse_keys())
+        outcome.build_run_id = build_id
+        _collect(target, build_id, outcome)
+    return outcome
+
+
+def _execute(target: dg.DagsterInstance, tags: dict[str, str], selection: list[dg.AssetKey]
+             ) -> tuple[str, bool]:
+    limit = float(os.environ.get("WAREHOUSE_POOL_WAIT_SECONDS") or DEFAULT_POOL_WAIT_SECONDS)
+    with PoolWatch(target, WAREHOUSE_POOL, limit):
+        result = dg.execute_job(dg.reconstructable(sync_job_def), target, tags=tags,
+                                asset_selection=selection, raise_on_error=False)
+    return result.run_id, result.success
+
+
+def _collect(target: dg.DagsterInstance, run_id: str, outcome: SyncOutcome) -> None:
+    for record in target.all_logs(run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.step_materialization_data.materialization
+            metadata = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+            asset = mat.asset_key.to_user_string()
+            outcome.materializations.append((asset, mat.partition, metadata))
+            outcome.warehouse_built |= asset.startswith("warehouse/")
+            if "requests" in metadata:
+                outcome.totals[asset] = metadata
+        elif event.event_type == dg.DagsterEventType.ASSET_OBSERVATION:
+            observation = event.asset_observation_data.asset_observation
+            metadata = {k: getattr(v, "value", v) for k, v in observation.metadata.items()}
+            asset = observation.asset_key.to_user_string()
+            if "error" in metadata:
+                outcome.failures[asset] = str(metadata["error"])
+            elif "requests" in metadata:
+                outcome.totals[asset] = metadata
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE and event.step_key != "ingest":
+            error = event.step_failure_data.error
+            outcome.failures[event.step_key or "run"] = error.message.strip().splitlines()[0] \
+                if error else "failed"

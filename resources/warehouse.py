@@ -9,20 +9,33 @@ reader ever sees a half-built warehouse, and no reader can make a build fail.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from resources.lake import Lake
 from resources.ledger import Ledger
+from resources.schemas import EntitySpec
 
 DEFAULT_WAREHOUSE_DIR = "./warehouse"
 WAREHOUSE_FILE = "warehouse.duckdb"
+LOCK_REPORT_SECONDS = 30.0
+DEFAULT_LOCK_WAIT_SECONDS = 1800.0
+log = logging.getLogger("interview_warehouse.warehouse")
+
+
+class WarehouseBusy(Exception):
+    """Another build held the warehouse for longer than this one may wait."""
 
 
 class WarehouseFiles:
@@ -30,6 +43,26 @@ class WarehouseFiles:
         self.path = root / WAREHOUSE_FILE
         self.build_path = root / "build" / WAREHOUSE_FILE
         self._lock = root / "state" / "warehouse-build.lock"
+        self._owner = root / "state" / "warehouse-build.owner"
+
+    def _acquire(self, lock: FileLock, limit: float) -> None:
+        """The lock is the operating system's: a build that dies releases it at once. A live
+        build is waited for, at WARNING every half minute, and at most `limit` seconds."""
+        started = time.monotonic()
+        while True:
+            try:
+                lock.acquire(timeout=LOCK_REPORT_SECONDS)
+                self._owner.write_text(json.dumps({"host": socket.gethostname(),
+                                                   "pid": os.getpid()}))
+                return
+            except Timeout:
+                waited = time.monotonic() - started
+                owner = self._owner.read_text() if self._owner.exists() else "unknown"
+                log.warning("waiting %.0f s for the warehouse build lock %s, held by %s",
+                            waited, self._lock, owner)
+                if waited >= limit:
+                    raise WarehouseBusy(f"another build ({owner}) held {self._lock} for more "
+                                        f"than {limit:.0f} s") from None
 
     def _clear_build(self) -> None:
         for leftover in (self.build_path, self.build_path.with_name(WAREHOUSE_FILE + ".wal")):
@@ -43,7 +76,10 @@ class WarehouseFiles:
         covers builds from another instance (the CLI beside `dagster dev`, say)."""
         self._lock.parent.mkdir(parents=True, exist_ok=True)
         self.build_path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self._lock)):
+        lock = FileLock(str(self._lock))
+        self._acquire(lock, float(os.environ.get("WAREHOUSE_LOCK_WAIT_SECONDS")
+                                  or DEFAULT_LOCK_WAIT_SECONDS))
+        try:
             self._clear_build()
             try:
                 if self.path.exists():
@@ -53,6 +89,8 @@ class WarehouseFiles:
                 os.replace(self.build_path, self.path)
             finally:
                 self._clear_build()
+        finally:
+            lock.release()
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -66,7 +104,15 @@ class LakeResource(dg.ConfigurableResource):
         return Path(self.warehouse_dir).resolve()
 
     def lake(self) -> Lake:
-        return Lake(self.root)
+        ledger = self.ledger()
+
+        def refetch(spec: EntitySpec, day: date, path: Path, reason: str) -> None:
+            # Children are fetched again from their parents' state; snapshots are re-taken.
+            if spec.partitioned and not spec.child:
+                ledger.add_repair(spec.name, {"first": day.isoformat(), "last": day.isoformat()},
+                                  f"quarantined {path}: {reason}")
+
+        return Lake(self.root, on_quarantine=refetch)
 
     def ledger(self) -> Ledger:
         return Ledger(self.root / "state" / "ledger.sqlite")
