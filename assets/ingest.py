@@ -120,11 +120,11 @@ def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
             continue
         yield from events(context, outcome, CONTRACT_CHECK)
         for failure in outcome.failures():
-            context.log.error(failure)
+            context.log.error(f"{outcome.spec.name}: {failure}")
             context.log_event(dg.AssetObservation(
                 asset_key=asset_key(outcome.spec), metadata={"error": failure},
                 description="this run did not land the entity completely"))
-        failures += outcome.failures()
+            failures.append(f"{outcome.spec.name}: {failure}")
     for thread in threads:
         thread.join()
     if failures:

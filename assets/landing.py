@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -55,13 +56,16 @@ class EntityRun:
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rejected: int = 0
     unsettled: list[str] = field(default_factory=list)  # listings that did not converge
-    repairs: list[dict[str, Any]] = field(default_factory=list)
     expected: set[str] = field(default_factory=set)  # ids the lake must hold after the run
     _still_open: list[dict[str, Any]] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def repairs(self) -> list[dict[str, Any]]:
+        """Windows to read again. Read on first use, which comes after the run read the lake's
+        state: a partition quarantined by that read is fetched again by this same run."""
         if self.spec.partitioned and not self.spec.child:
-            self.repairs = self.ledger.repairs(self.spec.name)
+            return self.ledger.repairs(self.spec.name)
+        return []
 
     @property
     def workers(self) -> int:
@@ -114,6 +118,8 @@ class EntityRun:
 
     def settle_repairs(self) -> None:
         """Everything the repairs asked for has been read and landed."""
+        if "repairs" not in self.__dict__:
+            return  # never consulted, so never applied
         done = [r for r in self.repairs if r not in self._still_open]
         if done:
             self.ledger.clear_repairs(self.spec.name, done)

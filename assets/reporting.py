@@ -43,17 +43,18 @@ class Outcome:
     gap: list[str] = field(default_factory=list)  # listed in scope, not in the lake after
 
     def failures(self) -> list[str]:
+        """Why the entity did not land completely (empty when it did)."""
         found = []
         if self.error is not None:
             message = str(self.error)
             if isinstance(self.error, SourceError):
                 message = message.removeprefix(f"{self.error.source}: ")
-            found.append(f"{self.spec.name}: {message}")
+            found.append(message)
         for listing in self.run.unsettled if self.run else []:
-            found.append(f"{self.spec.name}: {listing}; what was seen landed, and the next run "
-                         "reads the window again")
+            found.append(f"{listing}; what was seen landed, and the next run reads the window "
+                         "again")
         if self.gap:
-            found.append(f"{self.spec.name}: {len(self.gap)} listed record(s) did not land: "
+            found.append(f"{len(self.gap)} listed record(s) did not land: "
                          f"{', '.join(self.gap[:SAMPLE])}{' …' if len(self.gap) > SAMPLE else ''}")
         return found
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 SCHEMA = """
 create table if not exists outcomes (
     entity text not null,
@@ -41,13 +43,14 @@ class Ledger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        # Switching to WAL needs the database alone and does not wait for a busy one: done
+        # once per file (it persists), with other openers held off by a file lock.
+        with FileLock(str(self.path.with_suffix(".init.lock"))), self._connect() as db:
+            db.execute("pragma journal_mode=wal")
             db.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("pragma journal_mode=wal")
-        return db
+        return sqlite3.connect(self.path, timeout=30)
 
     def known(self, entity: str) -> dict[str, str | None]:
         """record id -> the parent version at which the outcome was seen."""

@@ -39,7 +39,12 @@ class Pages:
 
     @property
     def drifted(self) -> bool:
-        return not self.stable and (self.duplicates > 0 or len(set(self.totals)) > 1)
+        """A page-number or offset read that saw an id twice, a `total` that changed, or fewer
+        records than the `total` it ended with (one slid past the reader, or was left out)."""
+        if self.stable:
+            return False
+        short = bool(self.totals) and len(self.items) != self.totals[-1]
+        return self.duplicates > 0 or len(set(self.totals)) > 1 or short
 
 
 class Paginator(Protocol):

@@ -32,7 +32,8 @@ class Rejections:
         return pq.read_table(path, schema=REJECTION_SCHEMA) if path.exists() else \
             REJECTION_SCHEMA.empty_table()
 
-    def update(self, spec: EntitySpec, rejected: pa.Table, landed_ids: pa.Array) -> None:
+    def update(self, spec: EntitySpec, rejected: pa.Table,
+               landed_ids: pa.Array | pa.ChunkedArray) -> None:
         """Add this batch's rejections; forget older ones of every record it landed."""
         path = self.path(spec)
         if rejected.num_rows == 0 and not path.exists():
@@ -40,8 +41,8 @@ class Rejections:
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path.with_suffix(".lock"))):
             old = self.read(spec)
-            settled = pa.concat_arrays([landed_ids.cast(pa.string()),
-                                        rejected["record_id"].combine_chunks()])
+            settled = pa.concat_arrays([_flat(landed_ids).cast(pa.string()),
+                                        _flat(rejected["record_id"])])
             kept = old.filter(pc.invert(pc.fill_null(pc.is_in(old["record_id"], settled),
                                                      False)))
             table = pa.concat_tables([kept, rejected])
@@ -49,3 +50,7 @@ class Rejections:
                 path.unlink(missing_ok=True)
                 return
             Lake._atomic_write(path, table)
+
+
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
