@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.base import Simulator
+from simulators.core.simulator import Simulator
 from simulators.gensail_data import Feedback, Job, stats_of
 from simulators.gensail_gen import GensailWorld
 from simulators.gensail_http import routes

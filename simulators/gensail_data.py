@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulators import datagen
-from simulators.clock import fmt_ts
-from simulators.lifecycle import Timeline
+from simulators.core import datagen
+from simulators.core.clock import fmt_ts
+from simulators.core.timeline import Timeline
 
 STATUSES = ("queued", "transcribing", "analyzing", "publishing", "completed", "skipped", "failed")
 RUN_FINAL = frozenset({"completed", "failed"})

@@ -14,10 +14,10 @@ import bisect
 import random
 from datetime import datetime, timedelta
 
-from simulators import datagen
-from simulators.clock import day_start
+from simulators.core import datagen
+from simulators.core.clock import day_start
+from simulators.core.timeline import Timeline
 from simulators.gensail_data import ALGORITHMS, Algorithm, Feedback, Job, Run, seconds
-from simulators.lifecycle import Timeline
 
 SHIFT_ID_BASE = 900_000_000  # ids of records inserted by the page_shift fault
 COMPANIES = ["acme-telecom", "globex", "initech", "umbrella-health", "stark-insurance"]

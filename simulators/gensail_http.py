@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.clock import parse_ts
+from simulators.core.clock import parse_ts
 from simulators.gensail_data import STATUSES, Job
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators import datagen
-from simulators.base import Simulator
-from simulators.clock import fmt_ts
-from simulators.lifecycle import Timeline
+from simulators.core import datagen
+from simulators.core.clock import fmt_ts
+from simulators.core.simulator import Simulator
+from simulators.core.timeline import Timeline
 
 FINAL = frozenset({"completed", "abandoned", "flagged"})
 LANGUAGES = ["en", "en-GB", "de", "fr", "es", "ja", "pt-BR", "ar"]

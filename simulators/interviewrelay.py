@@ -18,8 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simulators import interviewrelay_billing as billing
-from simulators.base import Simulator
-from simulators.clock import parse_ts
+from simulators.core.clock import parse_ts
+from simulators.core.simulator import Simulator
 from simulators.interviewrelay_data import RelayWorld, Snapshot
 from simulators.interviewrelay_export import export_routes
 from simulators.interviewrelay_files import (

@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from simulators import datagen
+from simulators.core import datagen
+from simulators.core.timeline import Timeline
 from simulators.interviewrelay_model import Campaign, Project, Session, plan_session
-from simulators.lifecycle import Timeline
 
 PROJECT_TOPICS = ["Customer research", "Pricing", "Onboarding", "Kundenfeedback", "Recherche UX",
                   "製品リサーチ", "Churn", "Mobile"]

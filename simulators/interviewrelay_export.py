@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from simulators.clock import fmt_ts
+from simulators.core.clock import fmt_ts
 from simulators.interviewrelay_model import Campaign, Session
 from simulators.interviewrelay_zip import Entry, audio_entries, dumps, manifest, zip_stream
 

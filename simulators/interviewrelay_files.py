@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.clock import fmt_ts
+from simulators.core.clock import fmt_ts
 from simulators.interviewrelay_model import Session
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from simulators.clock import fmt_ts
+from simulators.core.clock import fmt_ts
 from simulators.interviewrelay_model import Session
 
 

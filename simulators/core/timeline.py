@@ -11,9 +11,6 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-HISTORY_DAYS = 90  # history before `now` at reset
-HORIZON_DAYS = 30  # future generated ahead, extended when `advance` nears it
-
 
 @dataclass
 class Timeline:

@@ -1,6 +1,6 @@
-"""What every simulator shares: the `/_sim/` control plane, faults, rate limits and stats.
+"""What every simulator shares: deterministic generation, faults, rate limits and stats.
 
-A source module subclasses `Simulator` with its data model, auth and routes. Data sets are built
+A vendor package subclasses `Simulator` with its data set, auth and routes. Data sets are built
 so that the whole history, past and future, is a function of (seed, scale, now): each record
 carries its own timeline, and what the API shows is that timeline read at the simulated `now`.
 `advance` only moves `now`, which is why it is deterministic and cheap.
@@ -9,26 +9,29 @@ carries its own timeline, and what the API shows is that timeline read at the si
 from __future__ import annotations
 
 import email.utils
-import hashlib
-import json
 import random
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from simulators.clock import day_start, fmt_ts, parse_ts
-from simulators.faults import FaultConfig, FaultDice
-from simulators.lifecycle import HISTORY_DAYS, HORIZON_DAYS, day_range
-from simulators.ratelimit import SlidingWindow, retry_after_seconds
-from simulators.stats import Stats
+from simulators.core.clock import day_start, parse_ts
+from simulators.core.control import ControlPlane
+from simulators.core.faults import FaultConfig, FaultDice
+from simulators.core.http import ApiError, json_bytes
+from simulators.core.middleware import FaultMiddleware
+from simulators.core.ratelimit import SlidingWindow, retry_after_seconds
+from simulators.core.stats import Stats
+from simulators.core.timeline import day_range
 
 DEFAULT_NOW = "2026-11-01T12:00:00Z"
+HISTORY_DAYS = 90  # history before `now` at reset
+HORIZON_DAYS = 30  # future generated ahead, extended when `advance` nears it
 
 
 class Simulator:
@@ -53,7 +56,7 @@ class Simulator:
         self.routes = self.api_routes()
         self.reset(seed, scale, parse_ts(now or DEFAULT_NOW))
 
-    # -- to implement per source -------------------------------------------------------
+    # -- to implement per vendor -------------------------------------------------------
     def setup(self, rng: random.Random) -> None:
         """Build what does not come per day (tenants, projects, algorithms...)."""
         raise NotImplementedError
@@ -117,24 +120,19 @@ class Simulator:
         limit = config.rate_limit_per_minute or self.documented_limit
         self.limiter = SlidingWindow(limit, 60.0 / self.time_scale, block=self.rate_block)
 
-    def truth(self) -> dict:
-        entities = {}
-        for entity, records in self.truth_records().items():
-            ids = sorted(records)
-            digest = hashlib.sha256()
-            for record_id in ids:
-                digest.update(json.dumps(records[record_id], sort_keys=True).encode())
-            entities[entity] = {"count": len(ids), "ids": ids, "checksum": digest.hexdigest()}
-        return {"source": self.name, "now": fmt_ts(self.now), "entities": entities}
+    def revoked(self) -> bool:
+        """Count one admitted request; True once `auth_revoke_after` of them have passed."""
+        self.requests_since_faults += 1
+        revoke_after = self.faults.auth_revoke_after
+        return revoke_after is not None and self.requests_since_faults > revoke_after
 
-    # -- helpers for source modules ----------------------------------------------------
+    # -- helpers for vendor apps -------------------------------------------------------
     def json(self, payload: Any, status: int = 200, records: Iterable[dict] = ()) -> Response:
         """A JSON response; `records` (dicts inside `payload`) drift when schema_drift is on."""
         if self.faults.schema_drift:
             for record in records:
                 self._drift(record)
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        return Response(body, status_code=status, media_type="application/json")
+        return Response(json_bytes(payload), status_code=status, media_type="application/json")
 
     def _drift(self, record: dict) -> None:
         rng = self.dice.stream("drift")
@@ -154,20 +152,19 @@ class Simulator:
             self.stats.faults["page_shift"] += shift
         return shift
 
+    def requests_per_minute(self) -> int:
+        """The documented limit in real time, for the settings printed at start."""
+        return round(self.documented_limit * self.time_scale)
+
     # -- ASGI ----------------------------------------------------------------------------
     def app(self) -> Starlette:
-        control = [
-            Route("/_sim/health", self._health, methods=["GET"]),
-            Route("/_sim/reset", self._reset, methods=["POST"]),
-            Route("/_sim/advance", self._advance, methods=["POST"]),
-            Route("/_sim/truth", self._truth, methods=["GET"]),
-            Route("/_sim/faults", self._faults, methods=["POST", "GET"]),
-            Route("/_sim/stats", self._stats, methods=["GET"]),
-        ]
-        inner = Starlette(routes=control + self.routes)
-        from simulators.middleware import FaultMiddleware
-
+        inner = Starlette(routes=ControlPlane(self).routes() + self.routes,
+                          exception_handlers={ApiError: self._api_error})
         return FaultMiddleware(inner, self)  # type: ignore[return-value]
+
+    def _api_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return self.error(exc.status, exc.short, exc.message)
 
     def endpoint_of(self, scope: dict) -> str:
         for route in self.routes:
@@ -177,7 +174,7 @@ class Simulator:
         return f"{scope['method']} (unmatched)"
 
     def too_many_requests(self, wait: float) -> Response:
-        """429 with `Retry-After` in the configured format; sources may add a body field."""
+        """429 with `Retry-After` in the configured format; vendors may add a body field."""
         response = self.error(429, "Too Many Requests", "rate limit exceeded")
         response.headers["Retry-After"] = self.retry_after_header(wait)
         return response
@@ -190,39 +187,3 @@ class Simulator:
         if self.faults.retry_after_format == "http-date":
             return email.utils.formatdate(time.time() + wait + 0.999, usegmt=True)
         return retry_after_seconds(wait, self.time_scale)
-
-    async def _health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "source": self.name, "now": fmt_ts(self.now)})
-
-    async def _body(self, request: Request) -> dict:
-        raw = await request.body()
-        return json.loads(raw) if raw.strip() else {}
-
-    async def _reset(self, request: Request) -> Response:
-        body = await self._body(request)
-        now = parse_ts(body["now"]) if body.get("now") else self.now
-        self.reset(int(body.get("seed", self.seed)), float(body.get("scale", self.scale)), now)
-        return JSONResponse({"status": "reset", "seed": self.seed, "scale": self.scale,
-                             "now": fmt_ts(self.now)})
-
-    async def _advance(self, request: Request) -> Response:
-        minutes = int((await self._body(request)).get("minutes", 0))
-        if minutes < 0:
-            return JSONResponse({"error": "minutes must be >= 0"}, status_code=400)
-        self.advance(minutes)
-        return JSONResponse({"status": "advanced", "now": fmt_ts(self.now)})
-
-    async def _truth(self, request: Request) -> Response:
-        return JSONResponse(self.truth())
-
-    async def _faults(self, request: Request) -> Response:
-        if request.method == "POST":
-            try:
-                self.set_faults(FaultConfig.from_body(await self._body(request)))
-            except (ValueError, TypeError) as exc:  # FaultError, or a body that is not JSON
-                return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(self.faults.as_dict())
-
-    async def _stats(self, request: Request) -> Response:
-        return JSONResponse({**self.stats.snapshot(), "rate_limit": self.limiter.stats(),
-                             "as_of": datetime.now(UTC).isoformat()})

@@ -8,18 +8,45 @@ then the route. A 200 JSON body may be cut short on its way out (`malformed_rate
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-if TYPE_CHECKING:
-    from simulators.base import Simulator
+from simulators.core.faults import FaultConfig, FaultDice
+from simulators.core.ratelimit import SlidingWindow
+from simulators.core.stats import Stats
 
 Scope = dict[str, Any]
 
 
+class Guarded(Protocol):
+    """What the middleware needs from the simulator behind it."""
+
+    faults: FaultConfig
+    dice: FaultDice
+    stats: Stats
+    limiter: SlidingWindow
+    hang_seconds: float
+
+    @property
+    def ratelimit_headers(self) -> bool: ...
+
+    def endpoint_of(self, scope: Scope) -> str: ...
+
+    def rate_key(self, request: Request) -> str: ...
+
+    def too_many_requests(self, wait: float) -> Response: ...
+
+    def revoked(self) -> bool: ...
+
+    def error(self, status: int, short: str, message: str = "") -> Response: ...
+
+    def authenticate(self, request: Request) -> Response | None: ...
+
+
 class FaultMiddleware:
-    def __init__(self, app: Any, sim: Simulator) -> None:
+    def __init__(self, app: Any, sim: Guarded) -> None:
         self.app = app
         self.sim = sim
 
@@ -62,9 +89,7 @@ class FaultMiddleware:
             await self._send(response, scope, receive, send, endpoint, extra)
             return
 
-        sim.requests_since_faults += 1
-        revoke_after = faults.auth_revoke_after
-        if revoke_after is not None and sim.requests_since_faults > revoke_after:
+        if sim.revoked():
             response = sim.error(401, "Unauthorized", "API key revoked")
             await self._send(response, scope, receive, send, endpoint, extra)
             return
