@@ -34,7 +34,7 @@ class Snapshot:
     stats: dict[str, dict[str, Any]] | None = None
 
 
-class GensailSimulator(Simulator):
+class GensailSimulator(Simulator[GensailWorld, Snapshot]):
     name = "gensail"
     default_port = 8702
     documented_limit = 120
@@ -43,28 +43,19 @@ class GensailSimulator(Simulator):
                                  "result", "error", "comment", "transcript"})
     numeric_fields = frozenset({"recording_duration", "confidence_score"})
 
-    def setup(self, rng: random.Random) -> None:
-        self.world = GensailWorld(self.seed, self.scale, self.history_start, rng)
+    def new_world(self, rng: random.Random) -> GensailWorld:
+        return GensailWorld(self.seed, self.scale, self.history_start, rng)
 
-    def generate_day(self, day: datetime, rng: random.Random) -> None:
-        self.world.generate_day(day, rng)
-
-    def invalidate(self) -> None:
-        self._snapshot: Snapshot | None = None
-
-    def snapshot(self) -> Snapshot:
-        if self._snapshot is None:
-            now = self.now
-            jobs = []
-            for job in self.world.jobs.values():
-                if job.created_at <= now:
-                    updated_at, status = job.timeline.at(now)  # type: ignore[misc]
-                    jobs.append((updated_at, job.id, status, job))
-            jobs.sort(key=lambda row: (row[0], row[1]))
-            feedback = sorted((f for f in self.world.feedback if f.created_at <= now),
-                              key=lambda f: (f.created_at, f.id))
-            self._snapshot = Snapshot(jobs, [row[0] for row in jobs], feedback)
-        return self._snapshot
+    def read(self, world: GensailWorld, now: datetime) -> Snapshot:
+        jobs = []
+        for job in world.jobs.values():
+            if job.created_at <= now:
+                updated_at, status = job.timeline.at(now)  # type: ignore[misc]
+                jobs.append((updated_at, job.id, status, job))
+        jobs.sort(key=lambda row: (row[0], row[1]))
+        feedback = sorted((f for f in world.feedback if f.created_at <= now),
+                          key=lambda f: (f.created_at, f.id))
+        return Snapshot(jobs, [row[0] for row in jobs], feedback)
 
     def visible_algorithms(self) -> list[dict[str, Any]]:
         algorithms = [a for a in self.world.algorithms.values() if a.created_at <= self.now]
@@ -72,7 +63,7 @@ class GensailSimulator(Simulator):
         return [a.view(self.now) for a in algorithms]
 
     def algorithm_stats(self) -> dict[str, dict[str, Any]]:
-        snap, now = self.snapshot(), self.now
+        snap, now = self.snap(), self.now
         if snap.stats is None:
             runs = [r for row in snap.jobs for r in row[3].runs if r.created_at <= now]
             snap.stats = {
@@ -84,7 +75,7 @@ class GensailSimulator(Simulator):
 
     # -- truth -----------------------------------------------------------------------------
     def truth_records(self) -> dict[str, dict[str, Any]]:
-        now, snap = self.now, self.snapshot()
+        now, snap = self.now, self.snap()
         jobs = [row[3] for row in snap.jobs]
         transcripts = {str(j.id): j.transcript() for j in jobs if j.has_transcript(now)}
         return {
@@ -139,7 +130,7 @@ class GensailSimulator(Simulator):
     def job_rows(self, statuses: set[str], created_after: datetime | None,
                  created_before: datetime | None,
                  updated_after: datetime | None) -> list[tuple[datetime, int, str, Job]]:
-        snap = self.snapshot()
+        snap = self.snap()
         start = bisect.bisect_right(snap.job_keys, updated_after) if updated_after else 0
         return [row for row in snap.jobs[start:]
                 if (not statuses or row[2] in statuses)
@@ -148,7 +139,7 @@ class GensailSimulator(Simulator):
 
     def feedback_rows(self, algorithm_id: str | None,
                       created_after: datetime | None) -> list[Feedback]:
-        return [f for f in self.snapshot().feedback
+        return [f for f in self.snap().feedback
                 if (algorithm_id is None or f.run.algorithm_id == algorithm_id)
                 and (created_after is None or f.created_at >= created_after)]
 

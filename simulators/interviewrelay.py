@@ -40,7 +40,7 @@ class BadInput(ValueError):
     """A query parameter the API answers with 400."""
 
 
-class InterviewRelaySimulator(Simulator):
+class InterviewRelaySimulator(Simulator[RelayWorld, Snapshot]):
     name = "interviewrelay"
     default_port = 8703
     documented_limit = 600
@@ -51,26 +51,22 @@ class InterviewRelaySimulator(Simulator):
     numeric_fields = frozenset({"duration_minutes"})
 
     # -- data --------------------------------------------------------------------------------
-    def setup(self, rng: random.Random) -> None:
+    def new_world(self, rng: random.Random) -> RelayWorld:
         if not hasattr(self, "api_key"):
             # Fixed for the life of the process: the key printed at start keeps working after
             # a reset to another seed, as a real key would across data changes.
             key_rng = random.Random(f"{self.seed}:{self.name}:api-key")
             self.api_key = f"ir_live_{key_rng.getrandbits(128):032x}"
-        self.world = RelayWorld(self.seed, self.scale, self.history_start)
-        self.world.setup(rng)
+        world = RelayWorld(self.seed, self.scale, self.history_start)
+        world.setup(rng)
+        return world
 
-    def generate_day(self, day: datetime, rng: random.Random) -> None:
-        self.world.generate_day(day, rng)
+    def read(self, world: RelayWorld, now: datetime) -> Snapshot:
+        return world.at(now)
 
     def invalidate(self) -> None:
-        self._snapshot: Snapshot | None = None
+        super().invalidate()
         self._charges: list[tuple[datetime, int]] | None = None
-
-    def snap(self) -> Snapshot:
-        if self._snapshot is None:
-            self._snapshot = self.world.at(self.now)
-        return self._snapshot
 
     def charges(self) -> list[tuple[datetime, int]]:
         if self._charges is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from simulators.core import cli
 from simulators.core.simulator import Simulator
 from simulators.gensail import GensailSimulator
-from simulators.genway import GenwaySimulator
+from simulators.genway.app import GenwaySimulator
 from simulators.interviewrelay import InterviewRelaySimulator
 
 # The one place that names every vendor; `benchmarks/simulators.py` imports it too.

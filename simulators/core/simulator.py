@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -34,7 +34,18 @@ HISTORY_DAYS = 90  # history before `now` at reset
 HORIZON_DAYS = 30  # future generated ahead, extended when `advance` nears it
 
 
-class Simulator:
+class World(Protocol):
+    def generate_day(self, day: datetime, rng: random.Random) -> None:
+        """Add the records created on `day`; must not depend on `now`."""
+
+
+W = TypeVar("W", bound=World)
+S = TypeVar("S")
+
+
+class Simulator(Generic[W, S]):
+    """One vendor's API over its data set `W`, read at `now` into a snapshot `S`."""
+
     name: ClassVar[str]
     default_port: ClassVar[int]
     documented_limit: ClassVar[int]  # requests per (simulated) minute
@@ -57,16 +68,13 @@ class Simulator:
         self.reset(seed, scale, parse_ts(now or DEFAULT_NOW))
 
     # -- to implement per vendor -------------------------------------------------------
-    def setup(self, rng: random.Random) -> None:
-        """Build what does not come per day (tenants, projects, algorithms...)."""
+    def new_world(self, rng: random.Random) -> W:
+        """A fresh data set holding what does not come per day (tenants, projects...)."""
         raise NotImplementedError
 
-    def generate_day(self, day: datetime, rng: random.Random) -> None:
-        """Add the records created on `day`; must not depend on `now`."""
+    def read(self, world: W, now: datetime) -> S:
+        """What `world` shows at `now`; cached until `now` or the data set changes."""
         raise NotImplementedError
-
-    def invalidate(self) -> None:
-        """Drop caches derived from `now` (called after reset, advance and inserts)."""
 
     def truth_records(self) -> dict[str, dict[str, Any]]:
         """entity -> {id: content} of everything a complete pull must land right now."""
@@ -96,14 +104,15 @@ class Simulator:
 
     def generate(self) -> None:
         self.history_start = day_start(self.now) - timedelta(days=HISTORY_DAYS)
-        self.setup(random.Random(f"{self.seed}:{self.name}:setup"))
+        self.world = self.new_world(random.Random(f"{self.seed}:{self.name}:setup"))
         self.generated_until = self.history_start
         self._extend()
 
     def _extend(self) -> None:
         target = day_start(self.now) + timedelta(days=HORIZON_DAYS)
         for day in day_range(self.generated_until, target):
-            self.generate_day(day, random.Random(f"{self.seed}:{self.name}:{day:%Y-%m-%d}"))
+            rng = random.Random(f"{self.seed}:{self.name}:{day:%Y-%m-%d}")
+            self.world.generate_day(day, rng)
         self.generated_until = max(self.generated_until, target)
         self.invalidate()
 
@@ -112,6 +121,15 @@ class Simulator:
         if self.now + timedelta(days=1) > self.generated_until:
             self._extend()
         self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget what was read at `now` (after reset, advance and page-shift inserts)."""
+        self._snapshot: S | None = None
+
+    def snap(self) -> S:
+        if self._snapshot is None:
+            self._snapshot = self.read(self.world, self.now)
+        return self._snapshot
 
     def set_faults(self, config: FaultConfig) -> None:
         self.faults = config
