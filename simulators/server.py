@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from simulators.core import cli
 from simulators.core.simulator import Simulator
-from simulators.gensail import GensailSimulator
+from simulators.gensail.app import GensailSimulator
 from simulators.genway.app import GenwaySimulator
 from simulators.interviewrelay import InterviewRelaySimulator
 
