@@ -11,7 +11,7 @@ from simulators.core import cli
 from simulators.core.simulator import Simulator
 from simulators.gensail.app import GensailSimulator
 from simulators.genway.app import GenwaySimulator
-from simulators.interviewrelay import InterviewRelaySimulator
+from simulators.interviewrelay.app import InterviewRelaySimulator
 
 # The one place that names every vendor; `benchmarks/simulators.py` imports it too.
 SIMULATORS: dict[str, type[Simulator]] = {

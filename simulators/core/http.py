@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 
 from simulators.core.clock import parse_ts
+
+T = TypeVar("T")
 
 
 def json_bytes(payload: Any) -> bytes:
@@ -53,3 +55,30 @@ def query_ts(request: Request, name: str, problem: str, *,
         return parse_ts(raw)
     except ValueError as exc:
         raise BadRequest(problem.format(name=name, raw=raw)) from exc
+
+
+def query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise BadRequest(f"{name} must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def query_choice(request: Request, name: str, allowed: frozenset[str]) -> str | None:
+    value = request.query_params.get(name)
+    if value is not None and value not in allowed:
+        raise BadRequest(f"{name} must be one of: {', '.join(sorted(allowed))}")
+    return value
+
+
+def found(record: T | None, what: str) -> T:
+    """`record`, or a 404 saying which kind of record was not found."""
+    if record is None:
+        raise NotFound(f"{what} not found")
+    return record

@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -68,13 +68,13 @@ class Simulator(Generic[W, S]):
         self.reset(seed, scale, parse_ts(now or DEFAULT_NOW))
 
     # -- to implement per vendor -------------------------------------------------------
-    def new_world(self, rng: random.Random) -> W:
-        """A fresh data set holding what does not come per day (tenants, projects...)."""
-        raise NotImplementedError
+    # The data set, built as world_type(seed, scale, history_start, setup rng), and what it
+    # shows at one `now`, built as snapshot_type(world, now) and cached until `now` changes.
+    world_type: Callable[[int, float, datetime, random.Random], W]
+    snapshot_type: Callable[[W, datetime], S]
 
-    def read(self, world: W, now: datetime) -> S:
-        """What `world` shows at `now`; cached until `now` or the data set changes."""
-        raise NotImplementedError
+    def new_world(self, rng: random.Random) -> W:
+        return self.world_type(self.seed, self.scale, self.history_start, rng)
 
     def truth_records(self) -> dict[str, dict[str, Any]]:
         """entity -> {id: content} of everything a complete pull must land right now."""
@@ -128,7 +128,7 @@ class Simulator(Generic[W, S]):
 
     def snap(self) -> S:
         if self._snapshot is None:
-            self._snapshot = self.read(self.world, self.now)
+            self._snapshot = self.snapshot_type(self.world, self.now)
         return self._snapshot
 
     def set_faults(self, config: FaultConfig) -> None:

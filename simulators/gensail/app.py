@@ -7,16 +7,14 @@ refuse. Listings are cut from the snapshot at `now`.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.core.http import BadRequest, NotFound, query_ts
+from simulators.core.http import BadRequest, NotFound, query_int, query_ts
 from simulators.core.simulator import Simulator
 from simulators.gensail import truth
 from simulators.gensail.models import STATUSES, Job
@@ -25,19 +23,6 @@ from simulators.gensail.world import GensailWorld
 
 MAX_PAGE_SIZE = 200
 BAD_TS = "{name} must be an ISO 8601 date-time, got {raw!r}"
-
-
-def query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise BadRequest(f"{name} must be an integer, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}, got {value}")
-    return value
 
 
 def query_statuses(request: Request) -> set[str]:
@@ -62,11 +47,8 @@ class GensailSimulator(Simulator[GensailWorld, Snapshot]):
                                  "result", "error", "comment", "transcript"})
     numeric_fields = frozenset({"recording_duration", "confidence_score"})
 
-    def new_world(self, rng: random.Random) -> GensailWorld:
-        return GensailWorld(self.seed, self.scale, self.history_start, rng)
-
-    def read(self, world: GensailWorld, now: datetime) -> Snapshot:
-        return Snapshot(world, now)
+    world_type = GensailWorld
+    snapshot_type = Snapshot
 
     def truth_records(self) -> dict[str, dict[str, Any]]:
         return truth.records(self.snap())

@@ -6,8 +6,6 @@ refuse, and `error` renders it as `{"error", "message"}`.
 
 from __future__ import annotations
 
-import random
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -30,11 +28,8 @@ class GenwaySimulator(Simulator[GenwayWorld, Snapshot]):
     optional_fields = frozenset({"started_at", "ended_at", "duration_seconds"})
     numeric_fields = frozenset({"duration_seconds"})
 
-    def new_world(self, rng: random.Random) -> GenwayWorld:
-        return GenwayWorld(self.seed, self.scale, self.history_start, rng)
-
-    def read(self, world: GenwayWorld, now: datetime) -> Snapshot:
-        return Snapshot(world, now)
+    world_type = GenwayWorld
+    snapshot_type = Snapshot
 
     def truth_records(self) -> dict[str, dict[str, Any]]:
         return truth.records(self.snap())
