@@ -7,7 +7,6 @@ calls them. The plane sees its simulator only through `Controlled`, so it does n
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from simulators.core.clock import fmt_ts, parse_ts
 from simulators.core.faults import FaultConfig
 from simulators.core.ratelimit import SlidingWindow
 from simulators.core.stats import Stats
+from simulators.core.truth import summary
 
 
 class Controlled(Protocol):
@@ -42,15 +42,6 @@ class Controlled(Protocol):
     def truth_records(self) -> dict[str, dict[str, Any]]: ...
 
 
-def summary(records: dict[str, Any]) -> dict[str, Any]:
-    """Count, sorted ids and a checksum over the records' JSON in id order."""
-    ids = sorted(records)
-    digest = hashlib.sha256()
-    for record_id in ids:
-        digest.update(json.dumps(records[record_id], sort_keys=True).encode())
-    return {"count": len(ids), "ids": ids, "checksum": digest.hexdigest()}
-
-
 async def _body(request: Request) -> dict:
     raw = await request.body()
     return json.loads(raw) if raw.strip() else {}
@@ -66,6 +57,7 @@ class ControlPlane:
             Route("/_sim/reset", self.reset, methods=["POST"]),
             Route("/_sim/advance", self.advance, methods=["POST"]),
             Route("/_sim/truth", self.truth, methods=["GET"]),
+            Route("/_sim/truth/{entity}", self.truth_of, methods=["GET"]),
             Route("/_sim/faults", self.faults, methods=["POST", "GET"]),
             Route("/_sim/stats", self.stats, methods=["GET"]),
         ]
@@ -94,6 +86,14 @@ class ControlPlane:
         entities = {entity: summary(records)
                     for entity, records in self.sim.truth_records().items()}
         return JSONResponse({**self._stamp(), "entities": entities})
+
+    async def truth_of(self, request: Request) -> Response:
+        """One entity's records with their content, so tests can compare more than ids."""
+        entity, every = request.path_params["entity"], self.sim.truth_records()
+        if entity not in every:
+            return JSONResponse({"error": f"unknown entity {entity!r}",
+                                 "entities": sorted(every)}, status_code=404)
+        return JSONResponse({**self._stamp(), "entity": entity, "records": every[entity]})
 
     async def faults(self, request: Request) -> Response:
         if request.method == "POST":

@@ -25,4 +25,8 @@ def records(snap: Snapshot) -> dict[str, dict[str, Any]]:
         "algorithms": {a["id"]: a for a in snap.algorithms()},
         "feedback": {str(f.id): f.view() for f in snap.feedback},
         "algorithm_stats": dict(snap.algorithm_stats()),
+        # The API serves a recording's URL and length, never its bytes.
+        "job_recordings": {str(j.id): {"job_id": j.id, "recording_url": j.recording_url,
+                                       "recording_duration": j.recording_duration}
+                           for j in jobs if j.recording_url is not None},
     }

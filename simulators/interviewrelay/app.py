@@ -20,6 +20,7 @@ from simulators.core.clock import fmt_ts
 from simulators.core.http import BadRequest, NotFound, found, query_choice, query_ts
 from simulators.core.simulator import Simulator
 from simulators.interviewrelay import files, truth
+from simulators.interviewrelay.content import AUDIO_TYPE
 from simulators.interviewrelay.exports import Export, Group, options
 from simulators.interviewrelay.models import Campaign, Project, Session
 from simulators.interviewrelay.snapshot import Snapshot
@@ -215,7 +216,7 @@ class InterviewRelaySimulator(Simulator[RelayWorld, Snapshot]):
         if kind == "audio":
             if not session.has_audio_at(self.now):
                 raise NotFound("No audio for this session")
-            return Response(session.audio(), media_type="audio/mpeg")
+            return Response(session.audio(), media_type=AUDIO_TYPE)
         transcript = session.transcript(self.now)
         if transcript is None:
             raise NotFound("No transcript for this session")

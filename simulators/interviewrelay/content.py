@@ -16,6 +16,7 @@ from simulators.core.clock import fmt_ts
 GREETING = "Hello! Thank you for joining today."
 RESUME = "Welcome back! Shall we pick up where we left off?"
 SENTIMENTS = ["positive", "neutral", "negative"]
+AUDIO_TYPE = "audio/mpeg"
 # (seconds from start, speaker, text, sentiment, message created_at): formatted once, read often
 Turn = tuple[float, str, str, str, str]
 
