@@ -7,6 +7,8 @@ SIGINT or SIGTERM.
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulators.core import cli
 from simulators.core.simulator import Simulator
 from simulators.gensail.app import GensailSimulator
@@ -14,7 +16,7 @@ from simulators.genway.app import GenwaySimulator
 from simulators.interviewrelay.app import InterviewRelaySimulator
 
 # The one place that names every vendor; `benchmarks/simulators.py` imports it too.
-SIMULATORS: dict[str, type[Simulator]] = {
+SIMULATORS: dict[str, type[Simulator[Any, Any]]] = {
     "genway": GenwaySimulator,
     "gensail": GensailSimulator,
     "interviewrelay": InterviewRelaySimulator,

@@ -13,12 +13,13 @@ import contextlib
 import signal
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 
 from simulators.core.simulator import DEFAULT_NOW, Simulator
 
-Registry = dict[str, type[Simulator]]
+Registry = dict[str, type[Simulator[Any, Any]]]
 
 
 class _Server(uvicorn.Server):
@@ -48,7 +49,7 @@ def parse_args(registry: Registry, description: str | None,
 
 
 async def serve(registry: Registry, args: argparse.Namespace) -> None:
-    servers: list[tuple[Simulator, _Server]] = []
+    servers: list[tuple[Simulator[Any, Any], _Server]] = []
     for name, cls in registry.items():
         sim = cls(seed=args.seed, scale=args.scale, now=args.now, time_scale=args.time_scale,
                   hang_seconds=args.hang_seconds)
@@ -57,9 +58,14 @@ async def serve(registry: Registry, args: argparse.Namespace) -> None:
                                 timeout_graceful_shutdown=1, backlog=512)
         servers.append((sim, _Server(config)))
     tasks = [asyncio.create_task(server.serve()) for _, server in servers]
+
+    def stop() -> None:
+        for _, server in servers:
+            server.should_exit = True
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for _, s in servers])
+        loop.add_signal_handler(sig, stop)
     while not all(server.started for _, server in servers):
         if any(task.done() for task in tasks):
             for task in tasks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import overload
 
 
 def parse_ts(value: str) -> datetime:
@@ -11,6 +12,14 @@ def parse_ts(value: str) -> datetime:
     text = value.strip().replace("Z", "+00:00").replace(" ", "+") if "T" in value else value
     parsed = datetime.fromisoformat(text)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@overload
+def fmt_ts(value: datetime) -> str: ...
+
+
+@overload
+def fmt_ts(value: None) -> None: ...
 
 
 @lru_cache(maxsize=1 << 16)

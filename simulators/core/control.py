@@ -42,7 +42,7 @@ class Controlled(Protocol):
     def truth_records(self) -> dict[str, dict[str, Any]]: ...
 
 
-async def _body(request: Request) -> dict:
+async def _body(request: Request) -> Any:
     raw = await request.body()
     return json.loads(raw) if raw.strip() else {}
 

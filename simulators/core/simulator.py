@@ -8,9 +8,7 @@ carries its own timeline, and what the API shows is that timeline read at the si
 
 from __future__ import annotations
 
-import email.utils
 import random
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -19,13 +17,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Scope
 
 from simulators.core.clock import day_start, parse_ts
 from simulators.core.control import ControlPlane
-from simulators.core.faults import FaultConfig, FaultDice
+from simulators.core.faults import FaultConfig, FaultDice, drift
 from simulators.core.http import ApiError, json_bytes
 from simulators.core.middleware import FaultMiddleware
-from simulators.core.ratelimit import SlidingWindow, retry_after_seconds
+from simulators.core.ratelimit import SlidingWindow, retry_after
 from simulators.core.stats import Stats
 from simulators.core.timeline import day_range
 
@@ -145,23 +144,17 @@ class Simulator(Generic[W, S]):
         return revoke_after is not None and self.requests_since_faults > revoke_after
 
     # -- helpers for vendor apps -------------------------------------------------------
-    def json(self, payload: Any, status: int = 200, records: Iterable[dict] = ()) -> Response:
+    def json(self, payload: Any, status: int = 200,
+             records: Iterable[dict[str, Any]] = ()) -> Response:
         """A JSON response; `records` (dicts inside `payload`) drift when schema_drift is on."""
         if self.faults.schema_drift:
             for record in records:
                 self._drift(record)
         return Response(json_bytes(payload), status_code=status, media_type="application/json")
 
-    def _drift(self, record: dict) -> None:
-        rng = self.dice.stream("drift")
+    def _drift(self, record: dict[str, Any]) -> None:
         self.stats.faults["schema_drift"] += 1
-        record["x_sim_added"] = {"note": "a field this contract does not name", "n": rng.random()}
-        for key in list(record):
-            if key in self.optional_fields and record[key] is None:
-                del record[key]
-            elif (key in self.numeric_fields and isinstance(record[key], int | float)
-                  and not isinstance(record[key], bool)):
-                record[key] = str(record[key])
+        drift(record, self.dice.stream("drift"), self.optional_fields, self.numeric_fields)
 
     def page_shift(self) -> int:
         """How many records to insert ahead of the cursor before serving a later page."""
@@ -175,16 +168,16 @@ class Simulator(Generic[W, S]):
         return round(self.documented_limit * self.time_scale)
 
     # -- ASGI ----------------------------------------------------------------------------
-    def app(self) -> Starlette:
+    def app(self) -> ASGIApp:
         inner = Starlette(routes=ControlPlane(self).routes() + self.routes,
                           exception_handlers={ApiError: self._api_error})
-        return FaultMiddleware(inner, self)  # type: ignore[return-value]
+        return FaultMiddleware(inner, self)
 
     def _api_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return self.error(exc.status, exc.short, exc.message)
 
-    def endpoint_of(self, scope: dict) -> str:
+    def endpoint_of(self, scope: Scope) -> str:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
@@ -202,6 +195,4 @@ class Simulator(Generic[W, S]):
         return round(wait, 3) if self.time_scale != 1 else float(max(1, round(wait + 0.5)))
 
     def retry_after_header(self, wait: float) -> str:
-        if self.faults.retry_after_format == "http-date":
-            return email.utils.formatdate(time.time() + wait + 0.999, usegmt=True)
-        return retry_after_seconds(wait, self.time_scale)
+        return retry_after(wait, self.time_scale, self.faults.retry_after_format)

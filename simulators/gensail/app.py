@@ -95,7 +95,7 @@ class GensailSimulator(Simulator[GensailWorld, Snapshot]):
             Route("/api/v1/jobs/{job_id}/runs", self.job_runs),
             Route("/api/v1/algorithms", self.algorithms),
             Route("/api/v1/feedback", self.list_feedback),
-            Route("/api/v1/feedback/algorithms/{algorithm_id}/stats", self.stats),
+            Route("/api/v1/feedback/algorithms/{algorithm_id}/stats", self.algorithm_stats),
             Route("/api/{path:path}", self.unknown),  # the vendor answers unknown paths in JSON
         ]
 
@@ -106,7 +106,7 @@ class GensailSimulator(Simulator[GensailWorld, Snapshot]):
                    "has_more": page * size < len(rows)}
         return self.json(payload, records=items)
 
-    def _shift_ahead(self, page: int, page_size: int, rows: list,
+    def _shift_ahead(self, page: int, page_size: int, rows: list[Any],
                      insert: Callable[[Any], object]) -> bool:
         """page_shift: add records just behind the cursor (the last record already served)."""
         if page <= 1 or not rows:
@@ -180,7 +180,7 @@ class GensailSimulator(Simulator[GensailWorld, Snapshot]):
             rows = self.snap().feedback_rows(algorithm_id, created_after)
         return self._page("feedback", rows, page, size, lambda f: f.view())
 
-    async def stats(self, request: Request) -> Response:
+    async def algorithm_stats(self, request: Request) -> Response:
         algorithm_id = request.path_params["algorithm_id"]
         found = self.snap().algorithm_stats().get(algorithm_id)
         if found is None:

@@ -38,7 +38,8 @@ def transcript(rng: random.Random, duration: float | None) -> dict[str, Any]:
     length = duration if duration else rng.uniform(60, 900)
     count = rng.randint(4, 36)
     speakers = ["agent", "caller"] + (["SPEAKER_2"] if rng.random() < 0.2 else [])
-    utterances, clock, span = [], 0.0, length / count
+    utterances: list[dict[str, Any]] = []
+    clock, span = 0.0, length / count
     for index in range(count):
         speaker = speakers[index % 2] if rng.random() > 0.15 else rng.choice(speakers)
         utterances.append({"speaker": speaker, "text": datagen.sentence(rng, 0.001),

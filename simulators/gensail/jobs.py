@@ -36,7 +36,7 @@ class Ids:
     shift: int = SHIFT_ID_BASE
 
     def take(self, kind: Literal["job", "run", "feedback", "shift"]) -> int:
-        value = getattr(self, kind)
+        value: int = getattr(self, kind)
         setattr(self, kind, value + 1)
         return value
 

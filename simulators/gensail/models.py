@@ -61,7 +61,7 @@ class Run:
         return self.timeline.steps[-1][1]
 
     def view(self, now: datetime) -> dict[str, Any]:
-        _, status = self.timeline.at(now)  # type: ignore[misc]
+        _, status = self.timeline.state(now)
         done = status in RUN_FINAL
         return {
             "id": self.id,
@@ -107,10 +107,10 @@ class Job:
         return self.timeline.steps[0][0]
 
     def updated_at(self, now: datetime) -> datetime:
-        return self.timeline.at(now)[0]  # type: ignore[index]
+        return self.timeline.state(now)[0]
 
     def view(self, now: datetime) -> dict[str, Any]:
-        updated_at, status = self.timeline.at(now)  # type: ignore[misc]
+        updated_at, status = self.timeline.state(now)
         return {
             "id": self.id,
             "parent_job_id": self.parent_job_id,

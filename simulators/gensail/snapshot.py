@@ -22,7 +22,7 @@ def stats_of(algorithm_id: str, runs: list[Run], feedback: list[Feedback],
 
     Accuracy is the share of completed runs that no reviewer corrected (1.0 with none yet).
     """
-    completed = sum(r.timeline.at(now)[1] == "completed" for r in runs)  # type: ignore[index]
+    completed = sum(r.timeline.state(now)[1] == "completed" for r in runs)
     corrections = [f for f in feedback if not f.confirms]
     corrected = {f.run.id for f in corrections}
     return {"algorithm_id": algorithm_id, "total_runs": len(runs),
@@ -37,7 +37,7 @@ class Snapshot:
         self.jobs: list[JobRow] = []
         for job in world.jobs.values():
             if job.created_at <= now:
-                updated_at, status = job.timeline.at(now)  # type: ignore[misc]
+                updated_at, status = job.timeline.state(now)
                 self.jobs.append((updated_at, job.id, status, job))
         self.jobs.sort(key=lambda row: (row[0], row[1]))
         self.job_keys = [row[0] for row in self.jobs]

@@ -140,7 +140,7 @@ class GensailWorld:
     # -- page_shift: records that appear ahead of a listing's cursor ------------------------
     def shift_job(self, anchor: Job, now: datetime) -> Job:
         """A new job whose `updated_at` is 1 s before `anchor`'s and whose status is the same."""
-        status = anchor.timeline.at(now)[1]  # type: ignore[index]
+        status = anchor.timeline.state(now)[1]
         job_id = self.ids.take("shift")
         rng = random.Random(f"{self.seed}:gensail:shift:{job_id}")
         kind = ("skip" if status == "skipped" else "normal" if status != "failed"

@@ -30,7 +30,7 @@ class Project:
         return self.timeline.steps[0][0]
 
     def view(self, now: datetime) -> dict[str, Any]:
-        updated_at, status = self.timeline.at(now)  # type: ignore[misc]
+        updated_at, status = self.timeline.state(now)
         return {
             "project_id": self.project_id,
             "name": self.name,
@@ -58,14 +58,14 @@ class Interview:
     _transcript: dict[str, Any] | None = field(default=None, repr=False)
 
     def status(self, now: datetime) -> str:
-        return self.timeline.at(now)[1]  # type: ignore[index]
+        return self.timeline.state(now)[1]
 
     def list_item(self) -> dict[str, Any]:
         return {"interview_id": self.interview_id, "project_id": self.project_id,
                 "created_at": fmt_ts(self.created_at)}
 
     def view(self, now: datetime) -> dict[str, Any]:
-        updated_at, status = self.timeline.at(now)  # type: ignore[misc]
+        updated_at, status = self.timeline.state(now)
         started = self.timeline.time_of("in_progress")
         started = started if started and started <= now else None
         ended = updated_at if status in FINAL else None

@@ -47,4 +47,4 @@ class Snapshot:
         return interview
 
     def has_media(self, interview: Interview, kind: str) -> bool:
-        return interview.view(self.now)[f"has_{kind}"]
+        return bool(interview.view(self.now)[f"has_{kind}"])

@@ -16,13 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.core.clock import fmt_ts
 from simulators.core.http import BadRequest, NotFound, found, query_choice, query_ts
 from simulators.core.simulator import Simulator
 from simulators.interviewrelay import files, truth
 from simulators.interviewrelay.content import AUDIO_TYPE
-from simulators.interviewrelay.exports import Export, Group, options
-from simulators.interviewrelay.models import Campaign, Project, Session
+from simulators.interviewrelay.exports import Export, options
+from simulators.interviewrelay.models import Project, Session
 from simulators.interviewrelay.snapshot import Snapshot
 from simulators.interviewrelay.world import RelayWorld
 
@@ -170,25 +169,18 @@ class InterviewRelaySimulator(Simulator[RelayWorld, Snapshot]):
     # -- bulk exports --------------------------------------------------------------------------
     async def export_campaign(self, request: Request) -> Response:
         campaign = found(self.snap().campaign(request.path_params["record_id"]), "Campaign")
-        fmt, with_audio = options(request)
-        export = Export({"campaign_id": campaign.id}, [Group.of(self.snap(), campaign)])
-        if with_audio or fmt == "csv":
-            return export.file(fmt, with_audio, self.now)
-        payload = export.groups[0].payload()
-        return self.json(payload, records=[payload["campaign"], *export.transcripts])
+        return self._export(options(request), Export.of_campaign(self.snap(), campaign))
 
     async def export_project(self, request: Request) -> Response:
         project = found(self.snap().project(request.path_params["record_id"]), "Project")
-        fmt, with_audio = options(request)
-        campaigns: list[Campaign] = self.snap().campaigns(project.id)
-        export = Export({"project_id": project.id}, [Group.of(self.snap(), c) for c in campaigns])
+        return self._export(options(request), Export.of_project(self.snap(), project))
+
+    def _export(self, chosen: tuple[str, bool], export: Export) -> Response:
+        fmt, with_audio = chosen
         if with_audio or fmt == "csv":
             return export.file(fmt, with_audio, self.now)
-        body = {"project": project.view(), "generated_at": fmt_ts(self.now),
-                "campaigns": [{"campaign": g.view, "transcripts": g.transcripts}
-                              for g in export.groups]}
-        return self.json(body, records=[body["project"], *(g.view for g in export.groups),
-                                        *export.transcripts])
+        body, records = export.body(self.now)
+        return self.json(body, records=records)
 
     # -- per-session files -------------------------------------------------------------------
     async def session_transcript(self, request: Request) -> Response:

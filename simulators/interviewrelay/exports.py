@@ -20,7 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from simulators.core.clock import fmt_ts
 from simulators.core.http import ApiError, BadRequest, json_bytes
 from simulators.interviewrelay.archive import Entry, audio_entries, manifest, slugify, zip_stream
-from simulators.interviewrelay.models import Campaign, Session
+from simulators.interviewrelay.models import Campaign, Project, Session
 from simulators.interviewrelay.snapshot import Snapshot
 
 ZIP_CAP = 500  # sessions per ZIP request (doc, 003)
@@ -98,21 +98,41 @@ class Group:
 
 @dataclass
 class Export:
-    """The sessions of one campaign (`{"campaign_id": ...}`) or one project, grouped."""
+    """The sessions of one campaign, or of one project grouped by campaign."""
 
-    scope: dict[str, str]
+    scope: dict[str, str]  # {"campaign_id": ...} or {"project_id": ...}
     groups: list[Group]
+    project: Project | None = None  # set for a project export
+
+    @classmethod
+    def of_campaign(cls, snap: Snapshot, campaign: Campaign) -> Export:
+        return cls({"campaign_id": campaign.id}, [Group.of(snap, campaign)])
+
+    @classmethod
+    def of_project(cls, snap: Snapshot, project: Project) -> Export:
+        return cls({"project_id": project.id},
+                   [Group.of(snap, c) for c in snap.campaigns(project.id)], project)
 
     @property
     def per_campaign(self) -> bool:
-        return "project_id" in self.scope
+        return self.project is not None
 
     @property
     def transcripts(self) -> list[dict[str, Any]]:
         return [t for group in self.groups for t in group.transcripts]
 
+    def body(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The JSON body, and the records inside it that schema drift may alter."""
+        if self.project is None:
+            payload = self.groups[0].payload()
+            return payload, [payload["campaign"], *self.transcripts]
+        body: dict[str, Any] = {"project": self.project.view(), "generated_at": fmt_ts(now),
+                "campaigns": [{"campaign": g.view, "transcripts": g.transcripts}
+                              for g in self.groups]}
+        return body, [body["project"], *(g.view for g in self.groups), *self.transcripts]
+
     def file(self, fmt: str, with_audio: bool, now: datetime) -> Response:
-        """The export as CSV or as a ZIP; the JSON body is the app's, for schema drift."""
+        """The export as CSV or as a ZIP (the JSON body goes through the app: schema drift)."""
         if with_audio:
             return self.archive(fmt, now)
         names = {g.campaign.id: g.campaign.name for g in self.groups}

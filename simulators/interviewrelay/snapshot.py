@@ -28,7 +28,8 @@ class Snapshot:
         self.completed = Counter(s.campaign_id
                                  for s, status in zip(self.sessions, self.statuses, strict=True)
                                  if status == "completed")
-        self._filtered: dict[tuple, list[Session]] = {}
+        self._filtered: dict[tuple[str | None, str | None, datetime | None, datetime | None],
+                             list[Session]] = {}
         self._charges: list[tuple[datetime, int]] | None = None
 
     # -- sessions ----------------------------------------------------------------------------
