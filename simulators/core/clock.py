@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import overload
 
@@ -32,13 +32,6 @@ def fmt_ts(value: datetime | None) -> str | None:
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
-def floor_minute(value: datetime) -> datetime:
-    return value.replace(second=0, microsecond=0)
-
-
 def day_start(value: datetime) -> datetime:
     return value.replace(hour=0, minute=0, second=0, microsecond=0)
 
-
-def days(n: float) -> timedelta:
-    return timedelta(days=n)
