@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import time
 from typing import Any
@@ -298,3 +299,48 @@ def test_peak_arrivals_in_window(genway: SimControl, sim_env: dict[str, str]) ->
     assert outcomes.count("429") == 7
     assert window["peak_arrivals_in_window"] == 10 and window["peak_admitted_in_window"] == 3
     assert window["limit"] == 3 and window["refused"] == 7
+
+
+# -- truth per entity ----------------------------------------------------------------------
+def checksum(records: dict[str, Any]) -> str:
+    """What `/_sim/truth` computes over an entity: sha256 of the records' JSON in id order."""
+    digest = hashlib.sha256()
+    for record_id in sorted(records):
+        digest.update(json.dumps(records[record_id], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def test_truth_of_one_entity_has_the_records_behind_the_summary(
+        genway: SimControl, sim_env: dict[str, str]) -> None:
+    summary = genway.truth()
+    for entity, expected in summary["entities"].items():
+        response = httpx.get(f"{genway.root}/_sim/truth/{entity}", timeout=30)
+        assert response.status_code == 200, entity
+        body = response.json()
+        assert set(body) == {"source", "now", "entity", "records"}
+        assert (body["source"], body["now"], body["entity"]) == ("genway", summary["now"], entity)
+        assert sorted(body["records"]) == expected["ids"], entity
+        assert checksum(body["records"]) == expected["checksum"], entity
+    # Content, not only ids: the summary text is the one the summary export serves.
+    summaries = httpx.get(f"{genway.root}/_sim/truth/summaries", timeout=30).json()["records"]
+    mine = [i for i in first_ids(sim_env) if i in summaries][:3]
+    assert mine
+    with Api(sim_env) as api:
+        for interview_id in mine:
+            served = api.get(f"/interviews/{interview_id}/summary-export").json()
+            assert served == summaries[interview_id] and served["summary"]
+
+
+def test_truth_of_an_unknown_entity_is_404(genway: SimControl) -> None:
+    response = httpx.get(f"{genway.root}/_sim/truth/no_such_entity", timeout=30)
+    assert response.status_code == 404
+    body = response.json()
+    assert "no_such_entity" in body["error"]
+    assert body["entities"] == sorted(genway.truth()["entities"])
+
+
+def test_truth_of_one_entity_is_exempt_from_faults(genway: SimControl) -> None:
+    genway.faults(error_rate=1.0, drop_rate=1.0, rate_limit_per_minute=1)
+    for _ in range(3):
+        response = httpx.get(f"{genway.root}/_sim/truth/projects", timeout=30)
+        assert response.status_code == 200 and response.json()["records"]

@@ -370,6 +370,20 @@ def test_truth_matches_what_the_api_serves(snap: Snapshot) -> None:
     assert truth["transcript_utterances"]["ids"] == sorted(utterances)
 
 
+def test_truth_lists_the_recordings_jobs_point_at(snap: Snapshot, gensail: SimControl) -> None:
+    expected = {str(j["id"]): {"job_id": j["id"], "recording_url": j["recording_url"],
+                               "recording_duration": j["recording_duration"]}
+                for j in snap.jobs if j["recording_url"] is not None}
+    assert expected and len(expected) < len(snap.jobs)  # analytics-only jobs have none
+    assert all(r["recording_url"].startswith("https://") and r["recording_duration"] > 0
+               for r in expected.values())
+    assert snap.truth["job_recordings"]["ids"] == sorted(expected)
+    assert snap.truth["job_recordings"]["checksum"] == checksum(expected)
+    body = httpx.get(f"{gensail.root}/_sim/truth/job_recordings", timeout=30).json()
+    assert (body["source"], body["entity"]) == ("gensail", "job_recordings")
+    assert body["records"] == expected
+
+
 def test_advance_moves_jobs_on(sim_env: dict[str, str], snap: Snapshot,
                                gensail: SimControl) -> None:
     gensail.faults(rate_limit_per_minute=UNLIMITED)

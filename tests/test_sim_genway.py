@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import re
 import time
 from collections import Counter
@@ -363,6 +364,41 @@ def test_truth_matches_what_the_api_serves(sim_env: dict[str, str], snapshot: Sn
                              headers=auth(*snapshot.owner(interview_id))).json()["turns"]
             expected = {f"{interview_id}:{t['index']}" for t in turns}
             assert {t for t in turn_ids if t.startswith(f"{interview_id}:")} == expected
+
+
+def truth_records(control: SimControl, entity: str) -> dict[str, Any]:
+    """`GET /_sim/truth/{entity}`: the records themselves, not only their ids."""
+    body = httpx.get(f"{control.root}/_sim/truth/{entity}", timeout=30).raise_for_status().json()
+    assert (body["source"], body["entity"]) == ("genway", entity)
+    return body["records"]
+
+
+def test_truth_lists_the_media_the_exports_serve(sim_env: dict[str, str], genway: SimControl,
+                                                 snapshot: Snapshot) -> None:
+    expected = sorted(f"{interview_id}:{kind}" for interview_id, d in snapshot.details.items()
+                      for kind in ("audio", "video") if d[f"has_{kind}"])
+    assert {key.rsplit(":", 1)[1] for key in expected} == {"audio", "video"}
+    assert snapshot.truth["interview_media"]["ids"] == expected
+    records = truth_records(genway, "interview_media")
+    assert sorted(records) == expected
+    genway.faults(rate_limit_per_minute=UNLIMITED)
+    with client(sim_env) as http:
+        for key in expected[:: max(1, len(expected) // 12)]:
+            interview_id, kind = key.rsplit(":", 1)
+            served = http.get(f"/interviews/{interview_id}/{kind}-export",
+                              headers=auth(*snapshot.owner(interview_id)))
+            assert served.status_code == 200
+            assert records[key] == {
+                "interview_id": interview_id, "kind": kind,
+                "media_type": served.headers["content-type"].split(";")[0],
+                "bytes": len(served.content),
+                "sha256": hashlib.sha256(served.content).hexdigest()}
+        # A finished interview without audio has no entry, and its audio export answers 404.
+        silent = next(i for i, d in snapshot.details.items()
+                      if d["status"] in FINAL and not d["has_audio"])
+        assert f"{silent}:audio" not in records
+        assert_error(http.get(f"/interviews/{silent}/audio-export",
+                              headers=auth(*snapshot.owner(silent))), 404)
 
 
 def test_advance_reveals_and_moves_interviews_on(sim_env: dict[str, str], genway: SimControl,

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from conftest import NOW
 
-from pipelines.sandbox import SimulatorProcess
+from pipelines.sandbox import SimControl, SimulatorProcess
 
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 CSV_COLUMNS = ["session_id", "participant_email", "session_status", "started_at",
@@ -396,3 +396,62 @@ def test_truth_matches_what_the_api_serves(snapshot: Snapshot) -> None:
     assert truth["transcript_turns"]["ids"] == sorted(turns)
     assert truth["transcript_turns"]["checksum"] == checksum(turns)
     assert truth["billing_credits"]["count"] == 1
+
+
+# -- truth of what analysts need: usage, campaign stats, audio -------------------------------
+@pytest.fixture
+def relay(sims: dict[str, SimControl]) -> SimControl:
+    return sims["interviewrelay"]
+
+
+def truth_records(control: SimControl, entity: str) -> dict[str, Any]:
+    """`GET /_sim/truth/{entity}`: the records themselves, not only their ids."""
+    body = httpx.get(f"{control.root}/_sim/truth/{entity}", timeout=30).raise_for_status().json()
+    assert (body["source"], body["entity"]) == ("interviewrelay", entity)
+    return body["records"]
+
+
+def test_truth_has_every_day_of_usage(sim_env: dict[str, str], snapshot: Snapshot,
+                                      relay: SimControl) -> None:
+    with api(sim_env) as http:
+        usage = http.get("/api/billing/usage").json()["usage"]
+    expected = {row["date"]: row for row in usage}
+    assert len(expected) == len(usage) > 30
+    assert snapshot.truth["billing_usage"]["ids"] == sorted(expected)
+    assert snapshot.truth["billing_usage"]["checksum"] == checksum(expected)
+    assert truth_records(relay, "billing_usage") == expected
+
+
+def test_truth_has_each_campaigns_stats(sim_env: dict[str, str], snapshot: Snapshot,
+                                        relay: SimControl) -> None:
+    with api(sim_env) as http:
+        expected = {c["id"]: http.get(f"/api/campaigns/{c['id']}").json()["stats"]
+                    for c in snapshot.campaigns}
+    assert any(stats["completed"] for stats in expected.values())
+    assert snapshot.truth["campaign_stats"]["ids"] == sorted(expected)
+    assert snapshot.truth["campaign_stats"]["checksum"] == checksum(expected)
+    assert truth_records(relay, "campaign_stats") == expected
+
+
+def test_truth_has_the_audio_the_files_listing_offers(sim_env: dict[str, str],
+                                                      snapshot: Snapshot,
+                                                      relay: SimControl) -> None:
+    with api(sim_env) as http:
+        listed = {s["id"]: http.get(f"/api/session/{s['id']}/files").json()["files"]
+                  for s in snapshot.sessions}
+    audio_urls = {session_id: f["url"] for session_id, found in listed.items()
+                  for f in found if f["kind"] == "audio"}
+    assert audio_urls and len(audio_urls) < len(listed)
+    assert snapshot.truth["session_audio"]["ids"] == sorted(audio_urls)
+    records = truth_records(relay, "session_audio")
+    assert sorted(records) == sorted(audio_urls)
+    campaign_of = {s["id"]: s["campaign_id"] for s in snapshot.sessions}
+    with httpx.Client(timeout=30) as unsigned:  # signed links need no bearer token
+        for session_id in sorted(audio_urls)[:: max(1, len(audio_urls) // 10)]:
+            served = unsigned.get(audio_urls[session_id])
+            assert served.status_code == 200
+            assert records[session_id] == {
+                "session_id": session_id, "campaign_id": campaign_of[session_id],
+                "media_type": served.headers["content-type"].split(";")[0],
+                "bytes": len(served.content),
+                "sha256": hashlib.sha256(served.content).hexdigest()}

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from simulators.clock import fmt_ts
-from simulators.interviewrelay_model import Session
+from simulators.core.clock import fmt_ts
+from simulators.interviewrelay.models import Session
 
 CREDITS_PER_SESSION = 100  # a completed session; what `estimated_sessions_remaining` divides by
 ABANDONED_CREDITS = 30

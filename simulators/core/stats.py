@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 
 class Stats:
@@ -13,7 +14,7 @@ class Stats:
     def record(self, endpoint: str, outcome: int | str) -> None:
         self.by_endpoint[endpoint][str(outcome)] += 1
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         total = sum(sum(c.values()) for c in self.by_endpoint.values())
         refused = sum(c.get("429", 0) for c in self.by_endpoint.values())
         served = sum(

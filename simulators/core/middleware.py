@@ -8,22 +8,48 @@ then the route. A 200 JSON body may be cut short on its way out (`malformed_rate
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-if TYPE_CHECKING:
-    from simulators.base import Simulator
+from simulators.core.faults import FaultConfig, FaultDice
+from simulators.core.ratelimit import SlidingWindow
+from simulators.core.stats import Stats
 
-Scope = dict[str, Any]
+
+class Guarded(Protocol):
+    """What the middleware needs from the simulator behind it."""
+
+    faults: FaultConfig
+    dice: FaultDice
+    stats: Stats
+    limiter: SlidingWindow
+    hang_seconds: float
+
+    @property
+    def ratelimit_headers(self) -> bool: ...
+
+    def endpoint_of(self, scope: Scope) -> str: ...
+
+    def rate_key(self, request: Request) -> str: ...
+
+    def too_many_requests(self, wait: float) -> Response: ...
+
+    def revoked(self) -> bool: ...
+
+    def error(self, status: int, short: str, message: str = "") -> Response: ...
+
+    def authenticate(self, request: Request) -> Response | None: ...
 
 
 class FaultMiddleware:
-    def __init__(self, app: Any, sim: Simulator) -> None:
+    def __init__(self, app: ASGIApp, sim: Guarded) -> None:
         self.app = app
         self.sim = sim
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_sim/"):
             await self.app(scope, receive, send)
             return
@@ -62,9 +88,7 @@ class FaultMiddleware:
             await self._send(response, scope, receive, send, endpoint, extra)
             return
 
-        sim.requests_since_faults += 1
-        revoke_after = faults.auth_revoke_after
-        if revoke_after is not None and sim.requests_since_faults > revoke_after:
+        if sim.revoked():
             response = sim.error(401, "Unauthorized", "API key revoked")
             await self._send(response, scope, receive, send, endpoint, extra)
             return
@@ -76,19 +100,19 @@ class FaultMiddleware:
 
     async def _send(
         self,
-        app: Any,
+        app: ASGIApp,
         scope: Scope,
-        receive: Any,
-        send: Any,
+        receive: Receive,
+        send: Send,
         endpoint: str,
         extra: list[tuple[bytes, bytes]] | None = None,
         may_truncate: bool = False,
     ) -> None:
         sim = self.sim
-        held: dict[str, Any] = {}
+        held: dict[str, Message] = {}
         chunks: list[bytes] = []
 
-        async def wrapped(message: dict[str, Any]) -> None:
+        async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 sim.stats.record(endpoint, message["status"])
                 message = {**message, "headers": [*message.get("headers", []), *(extra or [])]}
@@ -108,11 +132,11 @@ class FaultMiddleware:
         await app(scope, receive, wrapped)
 
 
-def _is_json(start: dict[str, Any]) -> bool:
+def _is_json(start: Message) -> bool:
     return any(k == b"content-type" and b"json" in v for k, v in start.get("headers", []))
 
 
-async def _send_truncated(send: Any, start: dict[str, Any], body: bytes) -> None:
+async def _send_truncated(send: Send, start: Message, body: bytes) -> None:
     cut = body[: max(1, len(body) // 2)]
     headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
     headers.append((b"content-length", str(len(cut)).encode()))
@@ -120,7 +144,7 @@ async def _send_truncated(send: Any, start: dict[str, Any], body: bytes) -> None
     await send({"type": "http.response.body", "body": cut, "more_body": False})
 
 
-def _abort(send: Any) -> None:
+def _abort(send: Send) -> None:
     """Close the connection before any response byte: uvicorn's send is bound to its cycle."""
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
+from typing import overload
 
 
 def parse_ts(value: str) -> datetime:
@@ -11,6 +12,14 @@ def parse_ts(value: str) -> datetime:
     text = value.strip().replace("Z", "+00:00").replace(" ", "+") if "T" in value else value
     parsed = datetime.fromisoformat(text)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@overload
+def fmt_ts(value: datetime) -> str: ...
+
+
+@overload
+def fmt_ts(value: None) -> None: ...
 
 
 @lru_cache(maxsize=1 << 16)
@@ -23,13 +32,6 @@ def fmt_ts(value: datetime | None) -> str | None:
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
-def floor_minute(value: datetime) -> datetime:
-    return value.replace(second=0, microsecond=0)
-
-
 def day_start(value: datetime) -> datetime:
     return value.replace(hour=0, minute=0, second=0, microsecond=0)
 
-
-def days(n: float) -> timedelta:
-    return timedelta(days=n)

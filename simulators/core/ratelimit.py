@@ -8,6 +8,7 @@ admitted.
 
 from __future__ import annotations
 
+import email.utils
 import math
 import time
 from collections import deque
@@ -73,8 +74,11 @@ class SlidingWindow:
         }
 
 
-def retry_after_seconds(wait: float, time_scale: float) -> str:
-    """Delta-seconds for `Retry-After`: whole seconds unless time is compressed."""
+def retry_after(wait: float, time_scale: float, fmt: str = "seconds") -> str:
+    """`Retry-After` for a wait in real seconds: an HTTP-date (rounded up to the next whole
+    second), or delta-seconds, whole unless time is compressed."""
+    if fmt == "http-date":
+        return email.utils.formatdate(time.time() + wait + 0.999, usegmt=True)
     if time_scale == 1:
         return str(max(1, math.ceil(wait)))
     return f"{max(wait, 0.001):.3f}"

@@ -11,9 +11,6 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-HISTORY_DAYS = 90  # history before `now` at reset
-HORIZON_DAYS = 30  # future generated ahead, extended when `advance` nears it
-
 
 @dataclass
 class Timeline:
@@ -27,6 +24,13 @@ class Timeline:
         """The (instant, status) in force at `now`, or None before the first step."""
         index = bisect.bisect_right([s[0] for s in self.steps], now) - 1
         return self.steps[index] if index >= 0 else None
+
+    def state(self, now: datetime) -> tuple[datetime, str]:
+        """The (instant, status) in force at `now`, for a record that exists by then."""
+        step = self.at(now)
+        if step is None:
+            raise ValueError(f"nothing in force at {now}: the timeline starts later")
+        return step
 
     def time_of(self, status: str) -> datetime | None:
         return next((t for t, s in self.steps if s == status), None)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
 
 KNOBS_RATE = ("error_rate", "timeout_rate", "drop_rate", "malformed_rate")
+T = TypeVar("T")
 
 
 class FaultError(ValueError):
@@ -30,7 +32,7 @@ class FaultConfig:
     auth_revoke_after: int | None = None
 
     @classmethod
-    def from_body(cls, body: dict) -> FaultConfig:
+    def from_body(cls, body: object) -> FaultConfig:
         if not isinstance(body, dict):
             raise FaultError("the body must be a JSON object of fault knobs")
         known = {f.name for f in fields(cls)}
@@ -55,7 +57,7 @@ class FaultConfig:
                 raise FaultError(f"{knob} must be an integer >= {low} or null")
         return config
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -71,8 +73,21 @@ class FaultDice:
     def roll(self, knob: str, rate: float) -> bool:
         return rate > 0 and self._streams[knob].random() < rate
 
-    def choice(self, knob: str, options: list):
+    def choice(self, knob: str, options: list[T]) -> T:
         return self._streams[knob].choice(options)
 
     def stream(self, knob: str) -> random.Random:
         return self._streams[knob]
+
+
+def drift(record: dict[str, Any], rng: random.Random, optional: frozenset[str],
+          numeric: frozenset[str]) -> None:
+    """schema_drift on one record: an unnamed field appears, null optional fields go missing,
+    and numbers the contract allows as strings arrive as strings."""
+    record["x_sim_added"] = {"note": "a field this contract does not name", "n": rng.random()}
+    for key in list(record):
+        if key in optional and record[key] is None:
+            del record[key]
+        elif (key in numeric and isinstance(record[key], int | float)
+              and not isinstance(record[key], bool)):
+            record[key] = str(record[key])

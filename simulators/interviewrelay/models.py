@@ -1,4 +1,4 @@
-"""InterviewRelay records (contract: shared/apis/interviewrelay.md), read at the simulated `now`.
+"""InterviewRelay records and their JSON views, read at the simulated `now`.
 
 A session's whole life is fixed when it is generated: when it starts, when it becomes final and
 how, and the stretches of conversation (segments). The transcript text is generated lazily from
@@ -9,21 +9,15 @@ or one that was abandoned, has a partial transcript.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulators import datagen
-from simulators.clock import fmt_ts
-from simulators.lifecycle import Timeline
-
-GREETING = "Hello! Thank you for joining today."
-RESUME = "Welcome back! Shall we pick up where we left off?"
-SENTIMENTS = ["positive", "neutral", "negative"]
-# (seconds from start, speaker, text, sentiment, message created_at): formatted once, read often
-Turn = tuple[float, str, str, str, str]
+from simulators.core.clock import fmt_ts
+from simulators.core.timeline import Timeline
+from simulators.interviewrelay import content
+from simulators.interviewrelay.content import Turn
 
 
 @dataclass
@@ -44,7 +38,6 @@ class Project:
 class Campaign:
     id: str
     name: str
-    slug: str
     script_id: str
     project_id: str
     mine: bool
@@ -99,8 +92,8 @@ class Session:
 
     def turns(self) -> list[Turn]:
         if self._turns is None:
-            turns = generate_turns(random.Random(self.seed + ":transcript"), self.started_at,
-                                   self.segments)
+            turns = content.turns(random.Random(self.seed + ":transcript"), self.started_at,
+                                  self.segments)
             # Offsets first: a ZIP stream may read `_turns` from a worker thread.
             self._offsets = [turn[0] for turn in turns]
             self._turns = turns
@@ -164,47 +157,4 @@ class Session:
         }
 
     def audio(self) -> bytes:
-        digest = hashlib.sha256(f"{self.seed}:audio".encode()).digest()
-        return b"ID3\x04\x00\x00\x00\x00\x00\x00" + digest * (32 + 4 * len(self.turns()))
-
-
-def generate_turns(rng: random.Random, started_at: datetime,
-                   segments: tuple[tuple[int, int], ...]) -> list[Turn]:
-    """About one turn every 45 seconds of talk, alternating AI and participant."""
-    turns: list[Turn] = []
-    for number, (start, end) in enumerate(segments):
-        count = max(2, min(60, round((end - start) / 45)))
-        span = (end - start) / count
-        for index in range(count):
-            offset = round(start + index * span + rng.uniform(1.0, span * 0.5), 1)
-            created_at = fmt_ts(started_at + timedelta(seconds=offset))
-            if len(turns) % 2 == 0:
-                opener = GREETING if number == 0 else RESUME
-                text = opener if index == 0 else datagen.question(rng)
-                turns.append((offset, "ai", text, "neutral", created_at))
-            else:
-                sentiment = rng.choices(SENTIMENTS, [35, 45, 20])[0]
-                turns.append((offset, "participant", datagen.sentence(rng), sentiment, created_at))
-    return turns
-
-
-def plan_session(rng: random.Random) -> tuple[str, tuple[tuple[int, int], ...], int]:
-    """(outcome, segments, seconds until final) for a new session.
-
-    ~70 % complete after minutes; ~20 % are abandoned after an idle spell (a few without a word
-    said); ~10 % stay open for 1-6 days, then complete after a second stretch or are abandoned.
-    """
-    roll = rng.random()
-    if roll < 0.7:
-        talk = rng.randint(5 * 60, 45 * 60)
-        return "completed", ((0, talk),), talk + rng.randint(2, 30)
-    if roll < 0.9:
-        talk = 0 if rng.random() < 0.1 else rng.randint(60, 15 * 60)
-        segments = ((0, talk),) if talk else ()
-        return "abandoned", segments, talk + rng.randint(30 * 60, 180 * 60)
-    first = rng.randint(2 * 60, 15 * 60)
-    total = rng.randint(86_400, 6 * 86_400)
-    if rng.random() < 0.6:
-        resume = rng.randint(5 * 60, 30 * 60)
-        return "completed", ((0, first), (total - resume, total)), total + rng.randint(2, 30)
-    return "abandoned", ((0, first),), total
+        return content.audio(self.seed, len(self.turns()))

@@ -7,19 +7,24 @@ big archive never sits whole in memory; audio bytes are only produced when their
 from __future__ import annotations
 
 import io
-import json
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from simulators.clock import fmt_ts
-from simulators.interviewrelay_model import Session
+from simulators.core.clock import fmt_ts
+from simulators.core.http import json_bytes
+from simulators.interviewrelay.models import Session
 
 
-def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+def slugify(name: str, record_id: str) -> str:
+    """A folder name for the export ZIP; the id prefix keeps two equal names apart."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return f"{words}-{record_id[:8]}" if words else record_id[:8]
 
 
 @dataclass
@@ -47,7 +52,7 @@ def audio_entries(folder: str, sessions: list[Session], transcripts: list[dict[s
 
 def manifest(scope: dict[str, str], fmt: str, now: datetime, sessions: int, audio: int,
              missing: list[dict[str, str]], **extra: Any) -> Entry:
-    return Entry("manifest.json", dumps({
+    return Entry("manifest.json", json_bytes({
         **scope, "generated_at": fmt_ts(now), "format": fmt, "session_count": sessions,
         "audio_count": audio, "missing_audio": missing, **extra}))
 

@@ -1,6 +1,6 @@
-"""The InterviewRelay data set: generation day by day, page-shift inserts, and reads at `now`.
+"""The InterviewRelay data set: generation day by day, and page-shift inserts.
 
-Projects and their first campaigns come from `setup`; each day may open a campaign and brings
+Projects and their first campaigns come first; each day may open a campaign and brings
 about 5 * scale sessions, spread over the campaigns active that whole day (weighted by project,
 so one project dominates as real accounts do). One project belongs to another user: its records
 exist but answer 404 to our key. Sessions are kept sorted once, so a read at `now` is a prefix.
@@ -10,37 +10,48 @@ from __future__ import annotations
 
 import bisect
 import random
-import re
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from simulators import datagen
-from simulators.interviewrelay_model import Campaign, Project, Session, plan_session
-from simulators.lifecycle import Timeline
+from simulators.core import datagen
+from simulators.core.timeline import Timeline
+from simulators.interviewrelay.models import Campaign, Project, Session
 
 PROJECT_TOPICS = ["Customer research", "Pricing", "Onboarding", "Kundenfeedback", "Recherche UX",
                   "製品リサーチ", "Churn", "Mobile"]
 CAMPAIGN_TOPICS = ["Q4 Customer Feedback", "Onboarding — first week", "Preisstudie Ü30",
                    "Churn interviews", "Mobile app 📱 beta", "Évaluation du support", "価格調査",
                    'Win/loss "deep dive"', "Feature discovery", "NPS follow-up"]
-FILTER_CACHE = 64
 
 
 def _later(rng: random.Random, base: datetime, low_days: float, high_days: float) -> datetime:
     return base + timedelta(seconds=rng.randint(int(low_days * 86_400), int(high_days * 86_400)))
 
 
-def slugify(name: str, record_id: str) -> str:
-    """A folder name for the export ZIP; the id prefix keeps two equal names apart."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return f"{words}-{record_id[:8]}" if words else record_id[:8]
+def plan_session(rng: random.Random) -> tuple[str, tuple[tuple[int, int], ...], int]:
+    """(outcome, segments, seconds until final) for a new session.
+
+    ~70 % complete after minutes; ~20 % are abandoned after an idle spell (a few without a word
+    said); ~10 % stay open for 1-6 days, then complete after a second stretch or are abandoned.
+    """
+    roll = rng.random()
+    if roll < 0.7:
+        talk = rng.randint(5 * 60, 45 * 60)
+        return "completed", ((0, talk),), talk + rng.randint(2, 30)
+    if roll < 0.9:
+        talk = 0 if rng.random() < 0.1 else rng.randint(60, 15 * 60)
+        segments = ((0, talk),) if talk else ()
+        return "abandoned", segments, talk + rng.randint(30 * 60, 180 * 60)
+    first = rng.randint(2 * 60, 15 * 60)
+    total = rng.randint(86_400, 6 * 86_400)
+    if rng.random() < 0.6:
+        resume = rng.randint(5 * 60, 30 * 60)
+        return "completed", ((0, first), (total - resume, total)), total + rng.randint(2, 30)
+    return "abandoned", ((0, first),), total
 
 
 class RelayWorld:
-    def __init__(self, seed: int, scale: float, history_start: datetime) -> None:
+    def __init__(self, seed: int, scale: float, history_start: datetime,
+                 rng: random.Random) -> None:
         self.seed, self.scale, self.history_start = seed, scale, history_start
         self.projects: dict[str, Project] = {}
         self.campaigns: dict[str, Campaign] = {}
@@ -48,9 +59,10 @@ class RelayWorld:
         self.inserts = 0
         self._sorted: list[Session] | None = None
         self._starts: list[datetime] = []
+        self._add_projects(rng)
 
     # -- generation ------------------------------------------------------------------------
-    def setup(self, rng: random.Random) -> None:
+    def _add_projects(self, rng: random.Random) -> None:
         mine = max(3, round(2 + self.scale**0.5))
         for index in range(mine + 1):
             if index == 0:
@@ -79,9 +91,8 @@ class RelayWorld:
                     timeline.add(_later(rng, timeline.steps[-1][0], 10, 60), "archived")
         record_id = datagen.new_uuid(rng)
         name = f"{rng.choice(CAMPAIGN_TOPICS)} #{len(self.campaigns) + 1}"
-        campaign = Campaign(record_id, name, slugify(name, record_id), datagen.new_uuid(rng),
-                            project.id, project.mine, project.weight,
-                            rng.choice([168, 168, 168, 72, 336]), timeline)
+        campaign = Campaign(record_id, name, datagen.new_uuid(rng), project.id, project.mine,
+                            project.weight, rng.choice([168, 168, 168, 72, 336]), timeline)
         self.campaigns[campaign.id] = campaign
         return campaign
 
@@ -149,40 +160,3 @@ class RelayWorld:
                                   key=lambda s: s.key)
             self._starts = [s.started_at for s in self._sorted]
         return self._sorted, self._starts
-
-    def at(self, now: datetime) -> Snapshot:
-        ordered, starts = self.sorted_sessions()
-        cut = bisect.bisect_right(starts, now)
-        sessions = ordered[:cut]
-        statuses = [s.status(now) for s in sessions]
-        return Snapshot(now, sessions, starts[:cut], statuses, Counter(
-            s.campaign_id for s, status in zip(sessions, statuses, strict=True)
-            if status == "completed"))
-
-
-@dataclass
-class Snapshot:
-    """What our key can see at one `now`; rebuilt after advance, reset and inserts."""
-
-    now: datetime
-    sessions: list[Session]
-    starts: list[datetime]
-    statuses: list[str]
-    completed: Counter[str]
-    _filtered: dict[tuple, list[Session]] = field(default_factory=dict)
-
-    def session_list(self, campaign_id: str | None, status: str | None,
-                     start: datetime | None, end: datetime | None) -> list[Session]:
-        key = (campaign_id, status, start, end)
-        if key not in self._filtered:
-            low = bisect.bisect_left(self.starts, start) if start else 0
-            high = bisect.bisect_left(self.starts, end) if end else len(self.starts)
-            pairs = zip(self.sessions[low:high], self.statuses[low:high], strict=True)
-            if len(self._filtered) >= FILTER_CACHE:
-                self._filtered.clear()
-            self._filtered[key] = [
-                s for s, st in pairs
-                if (campaign_id is None or s.campaign_id == campaign_id)
-                and (status is None or st == status)
-            ]
-        return self._filtered[key]
