@@ -60,14 +60,24 @@
 {#
     extracted_since_last_build(column='_extracted_at'): in an incremental run, the `where`
     clause that keeps only lake rows stamped after the newest `extracted_at` the model holds,
-    minus the re-read margin. Nothing in a full build.
+    minus the re-read margin. Nothing in a full build. The bound is looked up when the model
+    runs and written into the query as a constant, so DuckDB prunes Parquet row groups and
+    files by their `_extracted_at` statistics instead of reading every `_raw_json`.
 #}
 {% macro extracted_since_last_build(column='_extracted_at') -%}
-    {%- if is_incremental() %}
-    where {{ column }} > coalesce(
-        (select max(extracted_at) from {{ this }}) - interval '{{ var("lake_reread_margin") }}',
-        '-infinity'::timestamptz
-    )
+    {%- if is_incremental() -%}
+        {%- set newest = "(select max(extracted_at) - interval '" ~ var('lake_reread_margin')
+            ~ "' from " ~ this ~ ")" -%}
+        {%- set bound = "coalesce(" ~ newest ~ ", '-infinity'::timestamptz)" -%}
+        {%- if execute and this is not string and load_relation(this) is not none -%}
+            {#- a constant, in UTC: lets DuckDB skip files and row groups by statistics -#}
+            {%- set found = run_query(
+                "select strftime(timezone('UTC', " ~ newest ~ "), '%Y-%m-%d %H:%M:%S.%f')"
+                ).columns[0].values()[0] -%}
+            {%- set bound = "'" ~ found ~ "+00'::timestamptz" if found is not none
+                else "'-infinity'::timestamptz" -%}
+        {%- endif %}
+    where {{ column }} > {{ bound }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -82,13 +92,21 @@
     re-read older row never replaces a newer one.
 #}
 {% macro latest_version(relation, key, version=none) -%}
-    with candidates as (
+    with
+
+    incoming as materialized (
 
         select * from {{ relation }}
+
+    ),
+
+    candidates as (
+
+        select * from incoming
         {%- if is_incremental() %}
         union all by name
         select * from {{ this }}
-        where {{ key }} in (select {{ key }} from {{ relation }})
+        where {{ key }} in (select {{ key }} from incoming)
         {%- endif %}
 
     )
