@@ -34,10 +34,10 @@ genway as (
         'genway' as platform,
         interview_id as source_id,
         tenant_id,
-        cast(null as varchar) as workspace_id,
         project_id,
-        cast(null as varchar) as campaign_id,
         status as raw_status,
+        language,
+        external_metadata,
         created_at,
         started_at,
         ended_at,
@@ -54,8 +54,6 @@ interviewrelay as (
     select
         'interviewrelay' as platform,
         sessions.session_id as source_id,
-        cast(null as varchar) as tenant_id,
-        cast(null as varchar) as workspace_id,
         campaigns.project_id,
         sessions.campaign_id,
         sessions.status as raw_status,
@@ -80,17 +78,19 @@ gensail as (
     select
         'gensail' as platform,
         cast(job_id as varchar) as source_id,
-        cast(null as varchar) as tenant_id,
         workspace_id,
-        cast(null as varchar) as project_id,
-        cast(null as varchar) as campaign_id,
         status as raw_status,
         created_at,
-        -- the API does not say when the call itself took place or ended
+        -- the API does not say when the call itself took place: a job ends when its
+        -- processing completed
         cast(null as timestamptz) as started_at,
-        cast(null as timestamptz) as ended_at,
+        completed_at as ended_at,
         recording_duration_seconds as duration_seconds,
-        cast(null as varchar) as participant_hash
+        recording_duration_seconds,
+        source_call_id,
+        source_company_id,
+        parent_job_id,
+        skip_reason
 
     from gensail_jobs
 
@@ -109,7 +109,7 @@ unioned as (
 final as (
 
     select
-        platform || ':' || source_id as conversation_key,
+        {{ platform_key('platform', 'source_id') }} as conversation_key,
         platform,
         source_id,
         tenant_id,
@@ -117,11 +117,18 @@ final as (
         project_id,
         campaign_id,
         raw_status,
+        language,
+        external_metadata,
         created_at,
         started_at,
         ended_at,
         duration_seconds,
-        participant_hash
+        recording_duration_seconds,
+        participant_hash,
+        source_call_id,
+        source_company_id,
+        parent_job_id,
+        skip_reason
 
     from unioned
 

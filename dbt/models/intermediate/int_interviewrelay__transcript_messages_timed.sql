@@ -8,7 +8,7 @@ with
 
 messages as (
 
-    select * from {{ ref('stg_interviewrelay__transcript_messages') }}
+    select * from {{ ref('int_interviewrelay__transcript_messages') }}
 
 ),
 

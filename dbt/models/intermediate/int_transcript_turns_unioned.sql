@@ -1,11 +1,14 @@
 -- One row per transcript turn on every platform, in a shared shape, with the vendor's raw
--- speaker label (normalised downstream in int_transcript_turns_normalised).
+-- speaker label (normalised downstream in int_transcript_turns_normalised):
+--   genway:         stg_genway__transcripts.turns, unnested (turn `index`, else position);
+--   interviewrelay: int_interviewrelay__transcript_messages_timed (0-based position);
+--   gensail:        stg_gensail__jobs.utterances, unnested (0-based position).
 
 with
 
-genway_turns as (
+genway_transcripts as (
 
-    select * from {{ ref('stg_genway__transcript_turns') }}
+    select * from {{ ref('stg_genway__transcripts') }}
 
 ),
 
@@ -15,9 +18,33 @@ interviewrelay_messages as (
 
 ),
 
+gensail_jobs as (
+
+    select * from {{ ref('stg_gensail__jobs') }}
+
+),
+
+genway_turns as (
+
+    select
+        interview_id,
+        unnest(turns) as turn,
+        unnest(range(len(turns))) as array_position
+
+    from genway_transcripts
+    where len(turns) > 0
+
+),
+
 gensail_utterances as (
 
-    select * from {{ ref('stg_gensail__transcript_utterances') }}
+    select
+        job_id,
+        unnest(utterances) as utterance,
+        unnest(range(len(utterances))) as utterance_index
+
+    from gensail_jobs
+    where len(utterances) > 0
 
 ),
 
@@ -26,11 +53,11 @@ genway as (
     select
         'genway' as platform,
         interview_id as source_id,
-        turn_index,
-        speaker as raw_speaker,
-        text,
-        start_seconds,
-        end_seconds,
+        coalesce(turn."index", array_position) as turn_index,
+        turn.speaker as raw_speaker,
+        turn.text,
+        turn.start_seconds,
+        turn.end_seconds,
         cast(null as varchar) as sentiment
 
     from genway_turns
@@ -60,10 +87,10 @@ gensail as (
         'gensail' as platform,
         cast(job_id as varchar) as source_id,
         utterance_index as turn_index,
-        speaker as raw_speaker,
-        text,
-        start_seconds,
-        end_seconds,
+        utterance.speaker as raw_speaker,
+        utterance.text,
+        utterance."start" as start_seconds,
+        utterance."end" as end_seconds,
         cast(null as varchar) as sentiment
 
     from gensail_utterances
@@ -83,7 +110,7 @@ unioned as (
 final as (
 
     select
-        platform || ':' || source_id as conversation_key,
+        {{ platform_key('platform', 'source_id') }} as conversation_key,
         platform,
         source_id,
         cast(turn_index as bigint) as turn_index,

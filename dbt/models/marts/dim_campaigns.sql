@@ -30,8 +30,7 @@ final as (
 
     select
         campaigns.campaign_id,
-        case when campaigns.project_id is not null
-            then 'interviewrelay:' || campaigns.project_id end as project_key,
+        {{ platform_key("'interviewrelay'", 'campaigns.project_id') }} as project_key,
         campaigns.project_id,
         campaigns.script_id,
         campaigns.campaign_name,
@@ -41,6 +40,10 @@ final as (
         campaigns.completed_sessions as reported_completed_sessions,
         campaigns.completed_sessions / nullif(campaigns.invites_sent, 0)
             as reported_completion_rate,
+        -- the campaign detail's stats (null while the snapshot carries none)
+        campaigns.stats_started as started,
+        campaigns.stats_completed as completed,
+        campaigns.stats_completion_rate as completion_rate,
         coalesce(sessions_per_campaign.session_count, 0) as session_count,
         coalesce(sessions_per_campaign.completed_session_count, 0) as completed_session_count,
         sessions_per_campaign.first_session_started_at,

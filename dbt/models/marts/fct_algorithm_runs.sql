@@ -14,7 +14,7 @@ algorithms as (
 
 feedback as (
 
-    select * from {{ ref('stg_gensail__feedback') }}
+    select * from {{ ref('int_gensail__feedback_classified') }}
 
 ),
 
@@ -35,12 +35,17 @@ final as (
     select
         runs.algorithm_run_id as run_id,
         runs.job_id,
-        'gensail:' || cast(runs.job_id as varchar) as conversation_key,
+        {{ platform_key("'gensail'", 'runs.job_id') }} as conversation_key,
         runs.algorithm_id,
         algorithms.algorithm_version,
         lower(trim(runs.status)) as status,
         runs.confidence_score,
+        runs.result,
+        runs.result ->> '$.call_sentiment' as call_sentiment,
+        runs.result ->> '$.call_sentiment_reason' as call_sentiment_reason,
+        runs.result ->> '$.call_summary' as call_summary,
         runs.error_code,
+        runs.error_message,
         runs.created_at,
         runs.completed_at,
         coalesce(feedback_per_run.feedback_count, 0) as feedback_count,

@@ -8,7 +8,7 @@ conversations as (
 
 turns as (
 
-    select * from {{ ref('int_transcript_turns_normalised') }}
+    select * from {{ ref('fct_transcript_turns') }}
 
 ),
 
@@ -37,21 +37,24 @@ final as (
         conversations.source_id,
         conversations.tenant_id,
         conversations.workspace_id,
-        case
-            when conversations.platform in ('genway', 'interviewrelay')
-                and conversations.project_id is not null
-                then conversations.platform || ':' || conversations.project_id
-        end as project_key,
+        {{ platform_key('conversations.platform', 'conversations.project_id') }} as project_key,
         conversations.campaign_id,
         conversations.status,
         conversations.raw_status,
+        conversations.language,
+        conversations.external_metadata,
         conversations.created_at,
         conversations.started_at,
         conversations.ended_at,
         conversations.duration_seconds,
+        conversations.recording_duration_seconds,
         coalesce(turn_counts.turn_count, 0) as turn_count,
         conversations.participant_hash,
-        summaries.conversation_key is not null as has_summary
+        summaries.conversation_key is not null as has_summary,
+        conversations.source_call_id,
+        conversations.source_company_id,
+        conversations.parent_job_id,
+        conversations.skip_reason
 
     from conversations
     left join turn_counts

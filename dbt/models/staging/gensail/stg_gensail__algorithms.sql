@@ -1,33 +1,36 @@
+{{ config(unique_key='algorithm_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('gensail', 'algorithms') }}
-
-),
-
-latest as (
-
-    -- snapshot entity: the latest extraction of each algorithm wins
-    {{ latest_record('source', 'id') }}
+    select * from {{ lake_source('gensail', 'algorithms') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('id', 'varchar') }} as algorithm_id,
-        {{ landed('name', 'varchar') }} as algorithm_name,
-        {{ landed('description', 'varchar') }} as description,
-        {{ landed('version', 'bigint') }} as algorithm_version,
-        {{ landed('deprecated', 'boolean') }} as is_deprecated,
-        {{ landed('created_at', 'timestamptz') }} as created_at,
-        {{ landed('updated_at', 'timestamptz') }} as updated_at,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        id as algorithm_id,
+        name as algorithm_name,
+        description,
+        version as algorithm_version,
+        deprecated as is_deprecated,
+        created_at,
+        updated_at,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- snapshot entity: the latest extraction of each algorithm wins
+    {{ latest_version('renamed', 'algorithm_id') }}
 
 )
 
-select * from renamed
+select * from latest

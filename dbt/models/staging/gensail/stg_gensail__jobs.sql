@@ -1,14 +1,15 @@
+{{ config(unique_key='job_id') }}
+
+-- The transcript is embedded in the job JSON (JobDetail) once the job reaches `analyzing`:
+-- {"transcript": {"text": str, "utterances": [{"speaker", "text", "start", "end"}]}};
+-- the utterances are parsed into a typed list here, unnested in int_transcript_turns_unioned.
+
 with
 
 source as (
 
-    select * from {{ source('gensail', 'jobs') }}
-
-),
-
-latest as (
-
-    {{ latest_record('source', 'id', 'updated_at') }}
+    select * from {{ lake_source('gensail', 'jobs') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
@@ -16,40 +17,42 @@ renamed as (
 
     select
         -- ids
-        {{ landed('id', 'bigint') }} as job_id,
-        {{ landed('parent_job_id', 'bigint') }} as parent_job_id,
-        {{ landed('workspace_id', 'varchar') }} as workspace_id,
-        {{ landed('source_call_id', 'varchar') }} as source_call_id,
-        {{ landed('source_company_id', 'varchar') }} as source_company_id,
+        id as job_id,
+        parent_job_id,
+        workspace_id,
+        source_call_id,
+        source_company_id,
 
         -- attributes
-        {{ landed('status', 'varchar') }} as status,
-        {{ landed('skip_reason', 'varchar') }} as skip_reason,
-        {{ landed('analytics_only', 'boolean') }} as is_analytics_only,
-        case
-            when json_type(_raw_json, '$.algorithm_ids') = 'ARRAY'
-                then from_json(json_extract(_raw_json, '$.algorithm_ids'), '["VARCHAR"]')
-        end as algorithm_ids,
+        status,
+        skip_reason,
+        analytics_only as is_analytics_only,
+        _raw_json ->> '$.recording_url' as recording_url,
+        {{ json_array('$.algorithm_ids', '["VARCHAR"]') }} as algorithm_ids,
         coalesce(json_type(_raw_json, '$.transcript') = 'OBJECT', false) as has_transcript,
-        case
-            when json_type(_raw_json, '$.transcript.utterances') = 'ARRAY'
-                then json_array_length(_raw_json, '$.transcript.utterances')
-        end as utterance_count,
+        {{ json_array('$.transcript.utterances', '[{"speaker": "VARCHAR", "text": "VARCHAR", "start": "DOUBLE", "end": "DOUBLE"}]') }}
+            as utterances,
 
         -- measures
-        {{ landed('recording_duration', 'double') }} as recording_duration_seconds,
+        recording_duration as recording_duration_seconds,
 
         -- timestamps (UTC)
-        {{ landed('created_at', 'timestamptz') }} as created_at,
-        {{ landed('updated_at', 'timestamptz') }} as updated_at,
-        {{ landed('completed_at', 'timestamptz') }} as completed_at,
+        created_at,
+        updated_at,
+        completed_at,
 
         -- lineage
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    {{ latest_version('renamed', 'job_id', 'updated_at') }}
 
 )
 
-select * from renamed
+select * from latest

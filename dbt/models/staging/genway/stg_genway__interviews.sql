@@ -1,14 +1,11 @@
+{{ config(unique_key='interview_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('genway', 'interviews') }}
-
-),
-
-latest as (
-
-    {{ latest_record('source', 'interview_id', 'updated_at') }}
+    select * from {{ lake_source('genway', 'interviews') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
@@ -16,36 +13,42 @@ renamed as (
 
     select
         -- ids
-        {{ landed('interview_id', 'varchar') }} as interview_id,
-        {{ landed('project_id', 'varchar') }} as project_id,
-        cast(_tenant_id as varchar) as tenant_id,
+        interview_id,
+        project_id,
+        _tenant_id as tenant_id,
 
         -- attributes
-        {{ landed('status', 'varchar') }} as status,
-        {{ landed('language', 'varchar') }} as language,
-        {{ landed('has_audio', 'boolean') }} as has_audio,
-        {{ landed('has_video', 'boolean') }} as has_video,
+        status,
+        language,
+        has_audio,
+        has_video,
         json_extract(_raw_json, '$.external_metadata') as external_metadata,
 
         -- personal data: only salted hashes, never the clear values
-        {{ hash_pii(json_text('_raw_json', '$.interviewee.name')) }} as interviewee_name_hash,
-        {{ hash_pii(json_text('_raw_json', '$.interviewee.email')) }} as interviewee_email_hash,
+        {{ hash_pii("_raw_json ->> '$.interviewee.name'") }} as interviewee_name_hash,
+        {{ hash_pii("_raw_json ->> '$.interviewee.email'") }} as interviewee_email_hash,
 
         -- measures
-        {{ landed('duration_seconds', 'bigint') }} as duration_seconds,
+        duration_seconds,
 
         -- timestamps (UTC)
-        {{ landed('created_at', 'timestamptz') }} as created_at,
-        {{ landed('updated_at', 'timestamptz') }} as updated_at,
-        {{ landed('started_at', 'timestamptz') }} as started_at,
-        {{ landed('ended_at', 'timestamptz') }} as ended_at,
+        created_at,
+        updated_at,
+        started_at,
+        ended_at,
 
         -- lineage
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    {{ latest_version('renamed', 'interview_id', 'updated_at') }}
 
 )
 
-select * from renamed
+select * from latest

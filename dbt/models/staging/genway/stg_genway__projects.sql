@@ -1,33 +1,36 @@
+{{ config(unique_key='project_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('genway', 'projects') }}
-
-),
-
-latest as (
-
-    -- snapshot entity: the latest extraction of each project wins
-    {{ latest_record('source', 'project_id') }}
+    select * from {{ lake_source('genway', 'projects') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('project_id', 'varchar') }} as project_id,
-        cast(_tenant_id as varchar) as tenant_id,
-        {{ landed('name', 'varchar') }} as project_name,
-        {{ landed('type', 'varchar') }} as project_type,
-        {{ landed('status', 'varchar') }} as project_status,
-        {{ landed('created_at', 'timestamptz') }} as created_at,
-        {{ landed('updated_at', 'timestamptz') }} as updated_at,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        project_id,
+        _tenant_id as tenant_id,
+        name as project_name,
+        type as project_type,
+        status as project_status,
+        created_at,
+        updated_at,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- snapshot entity: the latest extraction of each project wins
+    {{ latest_version('renamed', 'project_id') }}
 
 )
 
-select * from renamed
+select * from latest

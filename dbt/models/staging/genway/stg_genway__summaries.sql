@@ -1,35 +1,35 @@
+{{ config(unique_key='interview_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('genway', 'summaries') }}
-
-),
-
-latest as (
-
-    {{ latest_record('source', 'interview_id', '_parent_version') }}
+    select * from {{ lake_source('genway', 'summaries') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('interview_id', 'varchar') }} as interview_id,
-        cast(_tenant_id as varchar) as tenant_id,
-        {{ json_text('_raw_json', '$.summary') }} as summary_text,
-        case
-            when json_type(_raw_json, '$.key_insights') = 'ARRAY'
-                then from_json(json_extract(_raw_json, '$.key_insights'), '["VARCHAR"]')
-        end as key_insights,
-        coalesce(json_array_length(_raw_json, '$.key_insights'), 0) as key_insight_count,
-        {{ landed('generated_at', 'timestamptz') }} as generated_at,
-        try_cast(_parent_version as timestamptz) as parent_version,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        interview_id,
+        _tenant_id as tenant_id,
+        _raw_json ->> '$.summary' as summary_text,
+        {{ json_array('$.key_insights', '["VARCHAR"]') }} as key_insights,
+        generated_at,
+        _parent_version as parent_version,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- child entity: the version fetched for the newest parent interview wins
+    {{ latest_version('renamed', 'interview_id', 'parent_version') }}
 
 )
 
-select * from renamed
+select * from latest

@@ -1,31 +1,40 @@
+{{ config(unique_key='interview_id') }}
+
+-- The turns live only in the raw JSON:
+-- {"turns": [{"index": int, "speaker": str, "text": str, "start_seconds": float,
+--             "end_seconds": float}]}; parsed into a typed list here, unnested in
+-- int_transcript_turns_unioned.
+
 with
 
 source as (
 
-    select * from {{ source('genway', 'transcripts') }}
-
-),
-
-latest as (
-
-    -- child entity: the version fetched for the newest parent interview wins
-    {{ latest_record('source', 'interview_id', '_parent_version') }}
+    select * from {{ lake_source('genway', 'transcripts') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('interview_id', 'varchar') }} as interview_id,
-        cast(_tenant_id as varchar) as tenant_id,
-        {{ landed('language', 'varchar') }} as language,
-        coalesce(json_array_length(_raw_json, '$.turns'), 0) as turn_count,
-        try_cast(_parent_version as timestamptz) as parent_version,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        interview_id,
+        _tenant_id as tenant_id,
+        language,
+        {{ json_array('$.turns', '[{"index": "BIGINT", "speaker": "VARCHAR", "text": "VARCHAR", "start_seconds": "DOUBLE", "end_seconds": "DOUBLE"}]') }}
+            as turns,
+        _parent_version as parent_version,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- child entity: the version fetched for the newest parent interview wins
+    {{ latest_version('renamed', 'interview_id', 'parent_version') }}
 
 )
 
-select * from renamed
+select * from latest

@@ -1,15 +1,11 @@
+{{ config(unique_key='campaign_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('interviewrelay', 'campaigns') }}
-
-),
-
-latest as (
-
-    -- snapshot entity: the latest extraction of each campaign wins
-    {{ latest_record('source', 'id') }}
+    select * from {{ lake_source('interviewrelay', 'campaigns') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
@@ -17,28 +13,42 @@ renamed as (
 
     select
         -- ids
-        {{ landed('id', 'varchar') }} as campaign_id,
-        {{ landed('project_id', 'varchar') }} as project_id,
-        {{ landed('script_id', 'varchar') }} as script_id,
+        id as campaign_id,
+        project_id,
+        script_id,
 
         -- attributes
-        {{ landed('name', 'varchar') }} as campaign_name,
-        {{ landed('status', 'varchar') }} as status,
+        name as campaign_name,
+        status,
 
         -- measures (as reported by the vendor in the campaign listing)
-        {{ landed('invite_valid_hours', 'double') }} as invite_valid_hours,
-        {{ landed('invites_sent', 'bigint') }} as invites_sent,
-        {{ landed('completed', 'bigint') }} as completed_sessions,
+        invite_valid_hours,
+        invites_sent,
+        completed as completed_sessions,
+
+        -- the campaign detail's `stats` object (not typed in the lake; null in snapshots
+        -- taken before it was landed)
+        try_cast(_raw_json ->> '$.stats.invites_sent' as bigint) as stats_invites_sent,
+        try_cast(_raw_json ->> '$.stats.started' as bigint) as stats_started,
+        try_cast(_raw_json ->> '$.stats.completed' as bigint) as stats_completed,
+        try_cast(_raw_json ->> '$.stats.completion_rate' as double) as stats_completion_rate,
 
         -- timestamps (UTC)
-        {{ landed('created_at', 'timestamptz') }} as created_at,
+        created_at,
 
         -- lineage
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- snapshot entity: the latest extraction of each campaign wins
+    {{ latest_version('renamed', 'campaign_id') }}
 
 )
 
-select * from renamed
+select * from latest

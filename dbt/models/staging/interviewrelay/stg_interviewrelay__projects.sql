@@ -1,30 +1,33 @@
+{{ config(unique_key='project_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('interviewrelay', 'projects') }}
-
-),
-
-latest as (
-
-    -- snapshot entity: the latest extraction of each project wins
-    {{ latest_record('source', 'id') }}
+    select * from {{ lake_source('interviewrelay', 'projects') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('id', 'varchar') }} as project_id,
-        {{ landed('name', 'varchar') }} as project_name,
-        {{ landed('description', 'varchar') }} as description,
-        {{ landed('created_at', 'timestamptz') }} as created_at,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        id as project_id,
+        name as project_name,
+        description,
+        created_at,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- snapshot entity: the latest extraction of each project wins
+    {{ latest_version('renamed', 'project_id') }}
 
 )
 
-select * from renamed
+select * from latest

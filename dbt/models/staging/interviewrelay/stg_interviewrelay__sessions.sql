@@ -1,14 +1,11 @@
+{{ config(unique_key='session_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('interviewrelay', 'sessions') }}
-
-),
-
-latest as (
-
-    {{ latest_record('source', 'id', 'updated_at') }}
+    select * from {{ lake_source('interviewrelay', 'sessions') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
@@ -16,29 +13,35 @@ renamed as (
 
     select
         -- ids
-        {{ landed('id', 'varchar') }} as session_id,
-        {{ landed('campaign_id', 'varchar') }} as campaign_id,
+        id as session_id,
+        campaign_id,
 
         -- personal data: only the salted hash, never the clear e-mail
-        {{ hash_pii(json_text('_raw_json', '$.participant_email')) }} as participant_email_hash,
+        {{ hash_pii('participant_email') }} as participant_email_hash,
 
         -- attributes
-        {{ landed('status', 'varchar') }} as status,
+        status,
 
         -- measures
-        {{ landed('duration_minutes', 'double') }} as duration_minutes,
+        duration_minutes,
 
         -- timestamps (UTC)
-        {{ landed('started_at', 'timestamptz') }} as started_at,
-        {{ landed('completed_at', 'timestamptz') }} as completed_at,
-        {{ landed('updated_at', 'timestamptz') }} as updated_at,
+        started_at,
+        completed_at,
+        updated_at,
 
         -- lineage
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    {{ latest_version('renamed', 'session_id', 'updated_at') }}
 
 )
 
-select * from renamed
+select * from latest

@@ -1,32 +1,45 @@
+{{ config(unique_key='session_id') }}
+
+-- The transcript JSON carries two parallel arrays describing the same utterances
+-- (contract: doc 003 `messages`, doc 002 `turns`):
+--   messages: [{"role": "assistant" | "user", "content": str, "created_at": date-time}]
+--   turns:    [{"timestamp": seconds from start, "speaker": "ai" | "participant",
+--               "text": str, "sentiment": "positive" | "neutral" | "negative"}]
+-- Both are parsed into typed lists here and zipped in int_interviewrelay__transcript_messages.
+-- The export's `participant_email` is never selected.
+
 with
 
 source as (
 
-    select * from {{ source('interviewrelay', 'transcripts') }}
-
-),
-
-latest as (
-
-    -- child entity: the version fetched for the newest parent session wins
-    {{ latest_record('source', 'session_id', '_parent_version') }}
+    select * from {{ lake_source('interviewrelay', 'transcripts') }}
+    {{ extracted_since_last_build() }}
 
 ),
 
 renamed as (
 
     select
-        {{ landed('session_id', 'varchar') }} as session_id,
-        {{ landed('started_at', 'timestamptz') }} as started_at,
-        {{ landed('completed_at', 'timestamptz') }} as completed_at,
-        coalesce(json_array_length(_raw_json, '$.messages'), 0) as message_count,
-        coalesce(json_array_length(_raw_json, '$.turns'), 0) as turn_count,
-        try_cast(_parent_version as timestamptz) as parent_version,
-        try_cast(_extracted_at as timestamptz) as extracted_at,
-        cast(_run_id as varchar) as extraction_run_id
+        session_id,
+        started_at,
+        completed_at,
+        {{ json_array('$.messages', '[{"role": "VARCHAR", "content": "VARCHAR", "created_at": "TIMESTAMPTZ"}]') }}
+            as messages,
+        {{ json_array('$.turns', '[{"timestamp": "DOUBLE", "speaker": "VARCHAR", "text": "VARCHAR", "sentiment": "VARCHAR"}]') }}
+            as turns,
+        _parent_version as parent_version,
+        _extracted_at as extracted_at,
+        _run_id as extraction_run_id
 
-    from latest
+    from source
+
+),
+
+latest as (
+
+    -- child entity: the version fetched for the newest parent session wins
+    {{ latest_version('renamed', 'session_id', 'parent_version') }}
 
 )
 
-select * from renamed
+select * from latest

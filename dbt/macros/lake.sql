@@ -1,0 +1,124 @@
+{#
+    Reading the lake incrementally. Every staging model reads one lake entity like this:
+
+        with
+        source as (
+            select * from {{ lake_source('gensail', 'jobs') }}
+            {{ extracted_since_last_build() }}
+        ),
+        renamed as ( select id as job_id, ..., _extracted_at as extracted_at,
+                            _run_id as extraction_run_id from source ),
+        latest as ( {{ latest_version('renamed', 'job_id', 'updated_at') }} )
+        select * from latest
+
+    and is an incremental model (`delete+insert` on its key, dbt_project.yml):
+
+    - first build, or `dbt build --full-refresh`: every landed row is read;
+    - later builds: only rows stamped (`_extracted_at`) after the newest stamp the model holds
+      minus `var('lake_reread_margin')` (one hour), and the rows the model holds for the same
+      keys compete with them, so the newest version of each record wins exactly as in a full
+      rebuild. Rows read twice are idempotent.
+#}
+
+
+{#
+    lake_source(source_name, table_name): the source relation (`read_parquet` over the
+    entity's files, see the sources' `external_location`).
+
+    An entity with no file at all yet (not even the `_schema.parquet` that the ingestion side
+    writes for every entity it knows) reads as zero rows typed by the `data_type`s declared on
+    the source table's columns; an entity without declared types fails with a clear error.
+#}
+{% macro lake_source(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{- return(relation) -}}
+    {%- endif -%}
+    {%- set match = modules.re.search("read_parquet\\('([^']+)'", relation | string) -%}
+    {%- if match is none -%}
+        {#- a unit test's fixture, not the lake -#}
+        {{- return(relation) -}}
+    {%- endif -%}
+    {%- set files = run_query("select count(*) from glob('" ~ match.group(1) ~ "')") -%}
+    {%- if files.columns[0].values()[0] > 0 -%}
+        {{- return(relation) -}}
+    {%- endif -%}
+    {%- set node = graph.sources['source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name] -%}
+    {%- set typed = [] -%}
+    {%- for column in node.columns.values() if column.data_type -%}
+        {%- do typed.append('cast(null as ' ~ column.data_type ~ ') as ' ~ adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {%- if typed | length == 0 -%}
+        {{- exceptions.raise_compiler_error(
+            "No file in the lake for " ~ source_name ~ "/" ~ table_name ~ " (" ~ match.group(1)
+            ~ "): the ingestion side writes `_schema.parquet` for every entity it lands.") -}}
+    {%- endif -%}
+    {{- return('(select ' ~ typed | join(', ') ~ ' where false)') -}}
+{%- endmacro %}
+
+
+{#
+    extracted_since_last_build(column='_extracted_at'): in an incremental run, the `where`
+    clause that keeps only lake rows stamped after the newest `extracted_at` the model holds,
+    minus the re-read margin. Nothing in a full build. The bound is looked up when the model
+    runs and written into the query as a constant, so DuckDB prunes Parquet row groups and
+    files by their `_extracted_at` statistics instead of reading every `_raw_json`.
+#}
+{% macro extracted_since_last_build(column='_extracted_at') -%}
+    {%- if is_incremental() -%}
+        {%- set newest = "(select max(extracted_at) - interval '" ~ var('lake_reread_margin')
+            ~ "' from " ~ this ~ ")" -%}
+        {%- set bound = "coalesce(" ~ newest ~ ", '-infinity'::timestamptz)" -%}
+        {%- if execute and this is not string and load_relation(this) is not none -%}
+            {#- a constant, in UTC: lets DuckDB skip files and row groups by statistics -#}
+            {%- set found = run_query(
+                "select strftime(timezone('UTC', " ~ newest ~ "), '%Y-%m-%d %H:%M:%S.%f')"
+                ).columns[0].values()[0] -%}
+            {%- set bound = "'" ~ found ~ "+00'::timestamptz" if found is not none
+                else "'-infinity'::timestamptz" -%}
+        {%- endif %}
+    where {{ column }} > {{ bound }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    latest_version(relation, key, version=none): one row per `key`, the newest version.
+
+    Order: `version` desc (nulls last; `updated_at`, or `parent_version` for child entities),
+    then the newest extraction (`extracted_at`), then the highest `extraction_run_id` as a
+    deterministic tie-breaker. Snapshot entities have no version: the latest extraction wins.
+    In an incremental run the rows the model already holds for the same keys take part, so a
+    re-read older row never replaces a newer one.
+#}
+{% macro latest_version(relation, key, version=none) -%}
+    with
+
+    incoming as materialized (
+
+        select * from {{ relation }}
+
+    ),
+
+    candidates as (
+
+        select * from incoming
+        {%- if is_incremental() %}
+        union all by name
+        select * from {{ this }}
+        where {{ key }} in (select {{ key }} from incoming)
+        {%- endif %}
+
+    )
+
+    select *
+    from candidates
+    where {{ key }} is not null
+    qualify row_number() over (
+        partition by {{ key }}
+        order by
+            {% if version is not none %}{{ version }} desc nulls last,{% endif %}
+            extracted_at desc nulls last,
+            extraction_run_id desc nulls last
+    ) = 1
+{%- endmacro %}
