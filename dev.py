@@ -2,7 +2,8 @@
 """Bootstrap and task runner: needs only python3 (3.11+).
 
     python3 dev.py demo     start the simulators, sync their whole history, build the warehouse
-    python3 dev.py test     run the test suite
+    python3 dev.py test     run the test suite (unit tier, then the simulator-backed tier)
+    python3 dev.py test --unit    the unit tier alone (under 30 s)
     python3 dev.py lint     ruff
     python3 dev.py bench NAME [ARGS]   run benchmarks/NAME.py
 
@@ -68,7 +69,9 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         cmd = [BIN / "interview-warehouse", "demo", *rest]
     elif command == "test":
-        cmd = [PY, "-m", "pytest", *rest]
+        unit = "--unit" in rest
+        rest = [arg for arg in rest if arg != "--unit"]
+        cmd = [PY, "-m", "pytest", *(["tests/unit"] if unit else []), *rest]
     elif command == "lint":
         cmd = [BIN / "ruff", "check", ".", *rest]
     elif command == "bench" and rest:

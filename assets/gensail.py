@@ -16,6 +16,7 @@ from assets.landing import EntityRun, Item, fetch_and_land
 from assets.partitions import iso, midnight
 from resources.errors import NotFound
 from resources.gensail import GensailClient
+from resources.lake import PARTITION
 
 # Statuses at which a job has a transcript and algorithm runs (`failed` may or may not).
 ANALYSED = frozenset({"analyzing", "publishing", "completed", "failed"})
@@ -102,7 +103,7 @@ def algorithm_runs(run: EntityRun) -> None:
             continue
         if empty.get(str(job["id"])) == version.isoformat():
             continue
-        work.append(Item(job["id"], date.fromisoformat(job["date"]), version.isoformat()))
+        work.append(Item(job["id"], date.fromisoformat(job[PARTITION]), version.isoformat()))
     client: GensailClient = run.client
     fetch_and_land(run, work, lambda item: client.runs(item.id))
     run.ensure_days()

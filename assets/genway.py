@@ -15,6 +15,7 @@ from typing import Any
 
 from assets.landing import EntityRun, Item, fetch_and_land
 from resources.genway import GenwayClient
+from resources.lake import PARTITION
 
 FINAL = frozenset({"completed", "abandoned", "flagged"})
 
@@ -79,7 +80,7 @@ def _exports(fetch: Callable[[GenwayClient, str, str], dict[str, Any]]
             if missing.get(row["interview_id"]) == version.isoformat():
                 run.notes["not_found_skipped"] += 1
                 continue
-            work.append(Item(row["interview_id"], date.fromisoformat(row["date"]),
+            work.append(Item(row["interview_id"], date.fromisoformat(row[PARTITION]),
                              version.isoformat(), row["_tenant_id"]))
         fetch_and_land(run, work, lambda item: fetch(run.client, item.tenant, item.id))
         run.ensure_days()

@@ -21,6 +21,7 @@ from assets.landing import EntityRun, Item, fetch_and_land
 from assets.partitions import iso, midnight
 from resources.concurrency import fetch_each
 from resources.interviewrelay import PAGE_LIMIT, InterviewRelayClient
+from resources.lake import PARTITION
 
 FINAL = frozenset({"completed", "abandoned"})
 SESSIONS_PATH = "/api/sessions"
@@ -32,14 +33,36 @@ def projects(run: EntityRun) -> None:
 
 
 def campaigns(run: EntityRun) -> None:
-    """Snapshot of every campaign with its invite and completion counters, landed under the
-    extraction date."""
-    run.snapshot(list(run.listed(run.client.campaigns(), "/api/campaigns", {}).values()))
+    """Snapshot of every campaign with its stats (invites sent, started, completed, completion
+    rate: one request per campaign for the detail), landed under the extraction date."""
+    listed = run.listed(run.client.campaigns(), "/api/campaigns", {})
+    details = dict(fetch_each(run.client.campaign, list(listed), run.workers))
+    # A campaign gone since it was listed keeps its list item: it was there.
+    run.snapshot([details.get(campaign_id) or item for campaign_id, item in listed.items()])
 
 
 def billing_credits(run: EntityRun) -> None:
     """Snapshot of the credit balance, landed under the extraction date."""
     run.snapshot([run.client.billing_credits()])
+
+
+def billing_usage(run: EntityRun) -> None:
+    """Sessions and credits used per day (`/api/billing/usage`), by usage date: the run's
+    range is asked for; a day's row is replaced as the day goes on."""
+    if run.window is None:
+        return
+    windows = [run.window, *run.repair_windows()]
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
+    by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    for row in run.client.billing_usage(first.isoformat(), last.isoformat()):
+        day = run.day_of(row, "date")
+        if day is not None and run.in_scope(day):
+            run.expect(row["date"])
+            by_day[day].append(row)
+    for day in sorted(by_day):
+        run.land(day, by_day[day])
+    run.ensure_days()
+    run.settle_repairs()
 
 
 def sessions(run: EntityRun) -> None:
@@ -81,7 +104,7 @@ def _recheck_open(run: EntityRun, state: dict[str, dict], committed: set[date]
     open_by_day: dict[date, list[str]] = defaultdict(list)
     landed_per_day: dict[date, int] = defaultdict(int)
     for row in state.values():
-        day = date.fromisoformat(row["date"])
+        day = date.fromisoformat(row[PARTITION])
         landed_per_day[day] += 1
         if row["status"] not in FINAL and not run.in_scope(day) and day not in committed:
             open_by_day[day].append(row["id"])
@@ -118,7 +141,7 @@ def transcripts(run: EntityRun) -> None:
         if fetched.get(row["id"]) == version or missing.get(row["id"]) == version.isoformat():
             continue
         need[row["campaign_id"]].append(
-            Item(row["id"], date.fromisoformat(row["date"]), version.isoformat()))
+            Item(row["id"], date.fromisoformat(row[PARTITION]), version.isoformat()))
     singles: list[Item] = []
     for campaign_id, items in need.items():
         if len(items) < 2:
@@ -139,5 +162,26 @@ def transcripts(run: EntityRun) -> None:
     run.ensure_days()
 
 
+def session_files(run: EntityRun) -> None:
+    """The files of every finished session (which kinds exist: transcript, audio, PDF), fetched
+    once when the session is final: what `fct_media` points analysts to. Signed links are not
+    kept (they expire within the hour); `/api/session/{id}/files` hands out fresh ones."""
+    fetched = {r["session_id"]: r["_parent_version"]
+               for r in run.lake.state(run.spec, ["_parent_version"]).to_pylist()}
+    missing = run.ledger.known(run.spec.name)
+    work = []
+    for row in run.lake.state(run.sibling("sessions"), ["status", "updated_at"]).to_pylist():
+        version = row["updated_at"]
+        if row["status"] not in FINAL or fetched.get(row["id"]) == version:
+            continue
+        if missing.get(row["id"]) == version.isoformat():
+            continue
+        work.append(Item(row["id"], date.fromisoformat(row[PARTITION]), version.isoformat()))
+    client: InterviewRelayClient = run.client
+    fetch_and_land(run, work, lambda item: client.session_files(item.id))
+    run.ensure_days()
+
+
 RUNNERS = {"projects": projects, "campaigns": campaigns, "billing_credits": billing_credits,
-           "sessions": sessions, "transcripts": transcripts}
+           "billing_usage": billing_usage, "sessions": sessions, "transcripts": transcripts,
+           "session_files": session_files}

@@ -41,9 +41,12 @@ def run_info(context: dg.AssetExecutionContext) -> RunInfo:
 
 
 def day_of(timestamp: Any) -> date | None:
+    """The UTC day of an API timestamp, or of a plain `YYYY-MM-DD` date."""
     if not isinstance(timestamp, str) or not timestamp:
         return None
     try:
+        if len(timestamp) == 10:
+            return date.fromisoformat(timestamp)
         moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     except ValueError:
         return None

@@ -6,7 +6,6 @@ a private copy of `WAREHOUSE_DIR/warehouse.duckdb` and swaps it in only when eve
 passed (see `resources/warehouse.py`): analysts never see a half-built or failing build.
 """
 
-import json
 import os
 import re
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from resources.build_state import BuildState, lake_fingerprints, project_fingerprint
 from resources.lake import Lake
 from resources.warehouse import LakeResource
 
@@ -107,20 +107,6 @@ class _Unreadable(Exception):
         self.files = files
 
 
-@contextmanager
-def _verified(lake: LakeResource) -> Iterator[dict[str, list[int]]]:
-    """Files whose footer was read before, by (size, mtime): a new or changed file is checked
-    once, not at every build."""
-    path = lake.root / "state" / "verified_files.json"
-    try:
-        seen = json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        seen = {}
-    yield seen
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(seen))
-
-
 def _lake_files_named(text: str, lake: Lake) -> list[Path]:
     pattern = re.escape(str(lake.raw)) + r"[^\s'\"]+?\.parquet"
     return sorted({Path(found) for found in re.findall(pattern, text)
@@ -133,19 +119,30 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      lake: LakeResource) -> Iterator[Any]:
     """`dbt build` of the selected models into a private copy of the warehouse, swapped in
     atomically when every model and test passed. Results are reported after the swap, so a
-    materialization in the UI always means 'readers can query this now'. A lake file that
-    cannot be read is quarantined (and its partition fetched again by the next run) instead of
-    failing the build of every source."""
-    store = lake.lake()
-    with _verified(lake) as seen:
-        for bad in store.verify(seen):
-            context.log.warning(f"quarantined unreadable lake file: {bad}")
+    materialization in the UI always means 'readers can query this now'. Staging models are
+    incremental; a build that would read exactly what the last one read is skipped; a changed
+    model rebuilds from the whole lake. A lake file that cannot be read is quarantined (and its
+    partition fetched again by the next run) instead of failing the build of every source."""
+    store, state = lake.lake(), BuildState.load(lake.root)
+    for bad in store.verify(state.verified):
+        context.log.warning(f"quarantined unreadable lake file: {bad}")
+    state.save()
     store.ensure_schema_files()
-    args = ["build", *(["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) else [])]
+    landed, project = lake_fingerprints(store), project_fingerprint(DBT_PROJECT.manifest_path)
+    changed = state.changed(landed)
+    whole = context.selected_asset_keys >= set(warehouse_models.keys)
+    rebuild = bool(context.run.tags.get(FULL_REFRESH_TAG)) or project != state.project or \
+        not lake.warehouse_files().path.exists()
+    if not changed and not rebuild:
+        context.log.info("the warehouse is current: nothing landed since its last build and no "
+                         "model changed; nothing to build")
+        return
+    context.log.info(f"building the warehouse{' from the whole lake' if rebuild else ''}: "
+                     f"{len(changed)} entities changed since the last build")
+    args = ["build", *(["--full-refresh"] if rebuild else [])]
     for attempt in range(MAX_QUARANTINE_RETRIES + 1):
         try:
-            yield from _build(context, dbt, lake, store, args)
-            return
+            events = _build(context, dbt, lake, store, args)
         except _Unreadable as exc:
             if attempt == MAX_QUARANTINE_RETRIES:
                 raise
@@ -154,6 +151,13 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                 if found is not None:
                     bad = store.quarantine(*found, path, RuntimeError("unreadable in dbt build"))
                     context.log.warning(f"quarantined unreadable lake file: {bad}; building again")
+            landed = lake_fingerprints(store)
+            continue
+        if whole:  # a subset build leaves other models as they were: not 'current'
+            state.lake, state.project = landed, project
+            state.save()
+        yield from events
+        return
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource,

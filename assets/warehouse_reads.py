@@ -10,34 +10,26 @@ from resources.schemas import EntitySpec
 from resources.warehouse import LakeResource
 
 FCT_CONVERSATIONS = dg.AssetKey(["warehouse", "marts", "fct_conversations"])
-FCT_TRANSCRIPT_TURNS = dg.AssetKey(["warehouse", "marts", "fct_transcript_turns"])
 FCT_ALGORITHM_RUNS = dg.AssetKey(["warehouse", "marts", "fct_algorithm_runs"])
 CONVERSATION_ENTITIES = {"genway": genway.INTERVIEWS, "interviewrelay": interviewrelay.SESSIONS,
                          "gensail": gensail.JOBS}
 
 
+AGG_PLATFORM_SUMMARY = dg.AssetKey(["warehouse", "marts", "agg_platform_summary"])
+
+
 @dg.asset(key=["warehouse", "platform_summary"], group_name="warehouse", kinds={"duckdb"},
-          deps=[FCT_CONVERSATIONS, FCT_TRANSCRIPT_TURNS, FCT_ALGORITHM_RUNS],
-          automation_condition=WAREHOUSE_AUTOMATION)
+          deps=[AGG_PLATFORM_SUMMARY], automation_condition=WAREHOUSE_AUTOMATION)
 def platform_summary(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Per platform, in the warehouse analysts query now: conversations, completed ones,
-    transcript turns and algorithm runs. Read-only; the numbers are in the metadata."""
+    transcript turns and algorithm runs (`marts.agg_platform_summary`), shown in the asset's
+    metadata. Read-only."""
     with duckdb.get_connection() as conn:
         rows = conn.execute("""
-            with conversations as (
-                select platform, count(*) as conversations,
-                       count(*) filter (where status = 'completed') as completed
-                from marts.fct_conversations group by platform
-            ), turns as (
-                select split_part(conversation_key, ':', 1) as platform, count(*) as turns
-                from marts.fct_transcript_turns group by all
-            ), runs as (
-                select 'gensail' as platform, count(*) as algorithm_runs
-                from marts.fct_algorithm_runs
-            )
-            select platform, conversations, completed, coalesce(turns, 0),
-                   coalesce(algorithm_runs, 0)
-            from conversations left join turns using (platform) left join runs using (platform)
+            select platform, conversations, completed_conversations, transcript_turns,
+                   algorithm_runs
+            from marts.agg_platform_summary
+            where conversations > 0
             order by platform
         """).fetchall()
     metadata: dict[str, int] = {}

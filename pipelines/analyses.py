@@ -37,7 +37,7 @@ def compile_analyses(warehouse_dir: Path) -> dict[str, str]:
                         "--profiles-dir", str(DBT_DIR)], check=True, env=env,
                        stdout=subprocess.DEVNULL)
         compiled = target / "compiled" / "interview_warehouse" / "analyses"
-        return {p.stem: p.read_text() for p in sorted(compiled.glob("*.sql"))}
+        return {p.stem: p.read_text() for p in sorted(compiled.rglob("*.sql"))}
 
 
 def run_analyses(warehouse_dir: Path) -> list[Answer]:

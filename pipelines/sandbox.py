@@ -46,6 +46,10 @@ class SimControl:
     def truth(self) -> dict:
         return self._call("GET", "truth")
 
+    def truth_records(self, entity: str) -> dict[str, Any]:
+        """id -> content of everything a complete pull of `entity` must land now."""
+        return self._call("GET", f"truth/{entity}")["records"]
+
     def faults(self, **knobs: Any) -> dict:
         return self._call("POST", "faults", knobs)
 

@@ -121,16 +121,15 @@ class ApiClient:
         if status >= 400:
             raise SourceRequestError(
                 self.source, f"GET {path} answered HTTP {status}: {response.text[:200]}")
-        content_type = response.headers.get("content-type", "")
-        if "json" not in content_type.lower():
-            kind = "an HTML page" if "html" in content_type.lower() else "something else"
-            raise SourceConfigError(
-                self.source, f"{self.base_url_variable}={self.base_url} answered GET {path} "
-                f"with {kind} (content-type {content_type or 'none'}), not JSON: is it the API's "
-                "base URL?")
         try:
             return json.loads(response.content)
         except ValueError:
+            content_type = response.headers.get("content-type", "")
+            if "html" in content_type.lower() or response.content.lstrip()[:1] == b"<":
+                raise SourceConfigError(
+                    self.source, f"{self.base_url_variable}={self.base_url} answered GET {path} "
+                    f"with an HTML page (content-type {content_type or 'none'}), not JSON: is "
+                    "it the API's base URL?") from None
             raise TransientError(f"truncated or invalid JSON from GET {path}") from None
 
     def _first_contact_failed(self, exc: httpx.ConnectError) -> None:

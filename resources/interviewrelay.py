@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from resources.budget import SharedBudget
 from resources.config import Setting, SourceResource, budget_name
+from resources.errors import SourceDataError
 from resources.http import ApiClient
 from resources.listing import Listing, ListingSpec
 from resources.paginators import Keyset, Offset
@@ -34,7 +35,12 @@ SESSIONS = EntitySpec(SOURCE, "sessions", "id", cols(
 TRANSCRIPTS = EntitySpec(SOURCE, "transcripts", "session_id", cols(
     session_id=STR, started_at=TS, completed_at=TS), version="_parent_version", child=True,
     parent="sessions")
-ENTITIES = (PROJECTS, CAMPAIGNS, BILLING_CREDITS, SESSIONS, TRANSCRIPTS)
+SESSION_FILES = EntitySpec(SOURCE, "session_files", "session_id", cols(session_id=STR),
+                           version="_parent_version", child=True, parent="sessions")
+BILLING_USAGE = EntitySpec(SOURCE, "billing_usage", "date", cols(
+    date=STR, sessions=INT, credits_used=INT))
+ENTITIES = (PROJECTS, CAMPAIGNS, BILLING_CREDITS, BILLING_USAGE, SESSIONS, TRANSCRIPTS,
+            SESSION_FILES)
 
 PAGE_LIMIT = 100  # the contract's maximum
 _PAGES = Offset(PAGE_LIMIT)
@@ -69,8 +75,30 @@ class InterviewRelayClient:
         """Sessions; params: campaign_id, status, start_date, end_date."""
         return SESSION_LISTING.read(self.api, params)
 
+    def campaign(self, campaign_id: str) -> dict[str, Any]:
+        """The campaign with its `stats` (invites sent, started, completed, completion rate)."""
+        return self.api.get_json(f"/api/campaigns/{campaign_id}")
+
     def session(self, session_id: str) -> dict[str, Any]:
         return self.api.get_json(f"/api/sessions/{session_id}")
+
+    def session_files(self, session_id: str) -> dict[str, Any]:
+        """The session's files (transcript, audio, PDF), without their signed links: a link is
+        a credential for an hour, and `/api/session/{id}/files` hands out fresh ones."""
+        body = self.api.get_json(f"/api/session/{session_id}/files")
+        files = body.get("files") if isinstance(body, dict) else None
+        return {"session_id": session_id,
+                "files": [{k: v for k, v in f.items() if k != "url"}
+                          for f in files or [] if isinstance(f, dict)]}
+
+    def billing_usage(self, start: str, end: str) -> list[dict[str, Any]]:
+        """Usage per day with charges, both bounds inclusive dates."""
+        body = self.api.get_json("/api/billing/usage", {"start_date": start, "end_date": end})
+        self.counters.add(pages=1)
+        usage = body.get("usage") if isinstance(body, dict) else None
+        if not isinstance(usage, list):
+            raise SourceDataError(SOURCE, "billing/usage", "usage", "the answer has no list here")
+        return usage
 
     def transcript(self, session_id: str) -> dict[str, Any]:
         return self.api.get_json(f"/api/session/{session_id}/transcript")

@@ -37,6 +37,7 @@ FILE = "data.parquet"
 # `<entity>/**/*.parquet` get every column even before the first record (or a source that is
 # not configured) lands, and files written before a schema change read together with it.
 SCHEMA_FILE = "_schema.parquet"
+PARTITION = "_partition"  # the day of the partition a row of `Lake.state` came from
 UNREADABLE = (OSError, pa.ArrowException)
 log = logging.getLogger("interview_warehouse.lake")
 
@@ -117,7 +118,7 @@ class Lake:
                 if self.footer(spec, d).get("iw_root_run_id") == root_run_id}
 
     def state(self, spec: EntitySpec, columns: list[str]) -> pa.Table:
-        """Selected columns of every landed row, plus `date` (the partition)."""
+        """Selected columns of every landed row, plus `_partition` (its day)."""
         wanted = [spec.key, *[c for c in columns if c != spec.key]]
         schema = pa.schema([spec.schema().field(c) for c in wanted])
         tables = []
@@ -126,9 +127,9 @@ class Lake:
             if table is not None:
                 table = conform(table, schema)
                 tables.append(table.append_column(
-                    "date", pa.array([day.isoformat()] * table.num_rows, pa.string())))
+                    PARTITION, pa.array([day.isoformat()] * table.num_rows, pa.string())))
         if not tables:
-            return schema.empty_table().append_column("date", pa.array([], pa.string()))
+            return schema.empty_table().append_column(PARTITION, pa.array([], pa.string()))
         return pa.concat_tables(tables)
 
     def partition_rows(self, spec: EntitySpec, day: date) -> tuple[int, int]:

@@ -34,10 +34,10 @@ def dedupe(spec: EntitySpec, table: pa.Table) -> pa.Table:
         return table
     order = pa.array(range(table.num_rows), pa.int64())
     work = table.append_column("__order", order)
-    sort = [(spec.key, "ascending")]
-    if spec.version:
-        sort.append((spec.version, "ascending"))
-    work = work.sort_by([*sort, ("__order", "ascending")], null_placement="at_start")
+    sort = [(spec.key, "ascending", "at_start")]
+    if spec.version:  # a row without a version counts as the oldest
+        sort.append((spec.version, "ascending", "at_start"))
+    work = work.sort_by([*sort, ("__order", "ascending", "at_start")])
     keys = work[spec.key]
     last = pc.not_equal(keys.slice(0, len(keys) - 1), keys.slice(1))
     keep = pa.concat_arrays([*last.chunks, pa.array([True])])

@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import NOW
 
 from pipelines.sandbox import SimControl, SimulatorProcess
+from tests.integration.conftest import NOW
 
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 CSV_COLUMNS = ["session_id", "participant_email", "session_status", "started_at",

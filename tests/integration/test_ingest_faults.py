@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest_support import TRUTH, landed_ids, materialize, metadata
+from tests.integration.ingest_support import TRUTH, landed_ids, materialize, metadata
 
 FIRST, LAST = date(2026, 10, 15), date(2026, 11, 1)
 CLEAN = {"error_rate": 0.0, "drop_rate": 0.0, "malformed_rate": 0.0, "page_shift": 0,

@@ -15,14 +15,14 @@ import pytest
 
 from pipelines.jobs import scheduled_window
 from resources.ledger import Ledger
-from tests.ingest_support import (
+from tests.integration.ingest_support import (
     ROOT,
     assert_lake_matches_truth,
     landed_ids,
     materialize,
     metadata,
 )
-from tests.proxy import proxy
+from tests.integration.proxy import proxy
 
 FIRST, LAST = date(2026, 8, 1), date(2026, 11, 1)  # the simulators' whole history at NOW
 DRIFTING = ("gensail", "interviewrelay")  # the two paginated APIs

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from resources.genway import GenwayClient, parse_tenants
-from tests.ingest_support import ROOT, lake_query, materialize
+from tests.integration.ingest_support import ROOT, lake_query, materialize
 
 
 def test_small_budget_completes_with_all_data_and_no_429(
@@ -45,7 +45,8 @@ def test_two_processes_share_one_budget(pipeline_env: dict[str, str], sims) -> N
     second, where a few milliseconds of thread-scheduling jitter between admission and arrival
     are a visible share (on a real, 60-second window they are not)."""
     windows = [("2026-08-01", "2026-09-15"), ("2026-09-16", "2026-11-01")]
-    code = ("import sys; from datetime import date; from tests.ingest_support import materialize;"
+    code = ("import sys; from datetime import date;"
+            " from tests.integration.ingest_support import materialize;"
             " materialize(date.fromisoformat(sys.argv[1]), date.fromisoformat(sys.argv[2]),"
             " sources=('genway',))")
     limit = float(pipeline_env["GENWAY_REQUESTS_PER_MINUTE"])

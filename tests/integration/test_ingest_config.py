@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.ingest_support import materialize
+from tests.integration.ingest_support import materialize
 
 FIRST, LAST = date(2026, 10, 20), date(2026, 11, 1)
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import NOW, TIME_SCALE
 
 from pipelines.sandbox import SimControl, SimulatorProcess
+from tests.integration.conftest import NOW, TIME_SCALE
 
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 API = "/api/v1"

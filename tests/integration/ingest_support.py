@@ -14,7 +14,7 @@ from pipelines.demo import KEYS, SNAPSHOTS, TRUTH, landed_scan
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, ingestion_keys, range_tags
 from resources.sources import SOURCES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 __all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "assert_lake_matches_truth", "lake_query",
            "landed_ids", "materialize", "metadata"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.ingest_support import ROOT, lake_query
-from tests.warehouse_support import query
+from tests.integration.ingest_support import ROOT, lake_query
+from tests.integration.warehouse_support import query
 
 
 def test_sync_command_lands_the_window_and_builds_the_warehouse(

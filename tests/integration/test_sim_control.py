@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import NOW
 
 from pipelines.sandbox import SimControl
+from tests.integration.conftest import NOW
 
 UNLIMITED = 1_000_000
 DEFAULTS = {"error_rate": 0.0, "timeout_rate": 0.0, "drop_rate": 0.0, "malformed_rate": 0.0,

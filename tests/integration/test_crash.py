@@ -14,8 +14,8 @@ import dagster as dg
 import pytest
 
 from assets.warehouse import WAREHOUSE_POOL
-from tests.ingest_support import ROOT, assert_lake_matches_truth
-from tests.warehouse_support import actual_in_warehouse, expected_from_truth
+from tests.integration.ingest_support import ROOT, assert_lake_matches_truth
+from tests.integration.warehouse_support import actual_in_warehouse, expected_from_truth
 
 NOW = "2026-11-01T12:00:00Z"
 SYNC = [str(Path(sys.executable).with_name("interview-warehouse")), "sync",

@@ -27,8 +27,8 @@ import pytest
 from assets.warehouse import DBT_DIR, DBT_EXECUTABLE
 from pipelines.jobs import scheduled_window
 from resources.warehouse import WAREHOUSE_FILE
-from tests.ingest_support import lake_query, materialize
-from tests.warehouse_support import query, warehouse_path
+from tests.integration.ingest_support import lake_query, materialize
+from tests.integration.warehouse_support import query, warehouse_path
 
 FIRST, LAST = date(2026, 8, 1), date(2026, 11, 1)  # the simulators' whole history at NOW
 SCHEMAS = ("staging", "intermediate", "marts")

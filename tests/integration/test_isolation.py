@@ -14,9 +14,9 @@ from pipelines.jobs import scheduled_window
 from resources.genway import INTERVIEWS
 from resources.lake import Lake
 from resources.rejections import Rejections
-from tests.ingest_support import assert_lake_matches_truth, lake_query, materialize
-from tests.proxy import proxy
-from tests.warehouse_support import actual_in_warehouse, expected_from_truth, query
+from tests.integration.ingest_support import assert_lake_matches_truth, lake_query, materialize
+from tests.integration.proxy import proxy
+from tests.integration.warehouse_support import actual_in_warehouse, expected_from_truth, query
 
 NOW = "2026-11-01T12:00:00Z"
 FIRST, LAST = date(2026, 8, 1), date(2026, 11, 1)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest_support import ROOT
-from tests.proxy import serving
+from tests.integration.ingest_support import ROOT
+from tests.integration.proxy import serving
 
 SYNC = [str(Path(sys.executable).with_name("interview-warehouse")), "sync",
         "--start", "2026-10-30", "--end", "2026-11-01"]

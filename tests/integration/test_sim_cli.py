@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SETTING = re.compile(r"^[A-Z][A-Z0-9_]*=\S+$")
 REQUIRED = ("GENWAY_BASE_URL", "GENWAY_TENANTS", "GENSAIL_BASE_URL", "GENSAIL_API_TOKEN",
             "INTERVIEWRELAY_BASE_URL", "INTERVIEWRELAY_API_KEY")

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.ingest_support import (
+from tests.integration.ingest_support import (
     TRUTH,
     assert_lake_matches_truth,
     lake_query,

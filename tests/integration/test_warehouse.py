@@ -15,8 +15,8 @@ import pytest
 
 from pipelines.analyses import run_analyses
 from pipelines.jobs import scheduled_window
-from tests.ingest_support import assert_lake_matches_truth, lake_query, materialize
-from tests.warehouse_support import (
+from tests.integration.ingest_support import assert_lake_matches_truth, lake_query, materialize
+from tests.integration.warehouse_support import (
     READER,
     actual_in_warehouse,
     expected_from_truth,
@@ -44,7 +44,7 @@ def test_full_sync_then_scheduled_run_two_days_later(sims) -> None:
         c.check_name for c in checks if not c.passed]
     assert_marts_match_truth(sims)
     answers = run_analyses(warehouse_path().parent)
-    assert len(answers) == 5 and all(a.rows for a in answers), [a.name for a in answers]
+    assert len(answers) == 9 and all(a.rows for a in answers), [a.name for a in answers]
     weekly = next(a for a in answers if a.name == "weekly_completion_rate_by_platform")
     assert {row[weekly.columns.index("platform")] for row in weekly.rows} == {
         "genway", "gensail", "interviewrelay"}

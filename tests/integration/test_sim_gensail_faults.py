@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from conftest import NOW, TIME_SCALE
 
 from pipelines.sandbox import SimControl
+from tests.integration.conftest import NOW, TIME_SCALE
 
 API = "/api/v1"
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import NOW
 
 from pipelines.sandbox import SimControl
+from tests.integration.conftest import NOW
 
 UNLIMITED = 1_000_000
 
