@@ -31,6 +31,7 @@ from resources.sources import SOURCES, Source
 RUNNERS = {"genway": genway.RUNNERS, "gensail": gensail.RUNNERS,
            "interviewrelay": interviewrelay.RUNNERS}
 CONTRACT_CHECK = "records_match_contract"
+PROGRESS, PROGRESS_SECONDS = "progress:", 10.0
 
 
 class IngestionFailed(Exception):
@@ -64,7 +65,8 @@ def _check_specs(spec: EntitySpec) -> list[dg.AssetCheckSpec]:
 
 
 def _source_thread(context: dg.AssetExecutionContext, source: Source,
-                   specs: list[EntitySpec], outcomes: queue.Queue[Outcome | None]) -> None:
+                   specs: list[EntitySpec], outcomes: queue.Queue[Outcome | None],
+                   current: dict[str, EntityRun]) -> None:
     """Run one source's selected entities in turn; report each as it ends."""
     reported: list[EntitySpec] = []
 
@@ -86,6 +88,7 @@ def _source_thread(context: dg.AssetExecutionContext, source: Source,
                 entity = EntityRun(spec, resource, client, store, ledger, run,
                                    span if spec.partitioned else None, context.log,
                                    client.counters)
+                current[source.name] = entity
                 error: Exception | None = None
                 try:
                     RUNNERS[source.name][spec.entity](entity)
@@ -98,7 +101,17 @@ def _source_thread(context: dg.AssetExecutionContext, source: Source,
             if spec not in reported:
                 report(Outcome(spec, None, {}, exc))
     finally:
+        current.pop(source.name, None)
         outcomes.put(None)
+
+
+def _progress(context: dg.AssetExecutionContext, current: dict[str, EntityRun]) -> None:
+    """A line per source still running: what a long run has done so far."""
+    for name, entity in sorted(current.items()):
+        days = len({w.day for w in entity.writes if w.written})
+        context.log.info(f"{PROGRESS} {name}: {entity.counters.requests} requests, "
+                         f"{entity.counters.records} records; {entity.spec.entity}: {days} "
+                         f"days committed")
 
 
 def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
@@ -107,14 +120,19 @@ def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
             for name, source in SOURCES.items()}
     work = {name: specs for name, specs in work.items() if specs}
     outcomes: queue.Queue[Outcome | None] = queue.Queue()
+    current: dict[str, EntityRun] = {}
     threads = [threading.Thread(target=_source_thread, name=f"ingest-{name}", daemon=True,
-                                args=(context, SOURCES[name], specs, outcomes))
+                                args=(context, SOURCES[name], specs, outcomes, current))
                for name, specs in work.items()]
     for thread in threads:
         thread.start()
     failures, running = [], len(threads)
     while running:
-        outcome = outcomes.get()
+        try:
+            outcome = outcomes.get(timeout=PROGRESS_SECONDS)
+        except queue.Empty:
+            _progress(context, current)
+            continue
         if outcome is None:
             running -= 1
             continue

@@ -24,6 +24,7 @@ from resources.interviewrelay import PAGE_LIMIT, InterviewRelayClient
 from resources.lake import PARTITION
 
 FINAL = frozenset({"completed", "abandoned"})
+EXPORT_BATCH = 200  # transcripts of a bulk export held before they are landed
 SESSIONS_PATH = "/api/sessions"
 
 
@@ -147,17 +148,9 @@ def transcripts(run: EntityRun) -> None:
         if len(items) < 2:
             singles += items
             continue
-        export = client.campaign_transcripts(campaign_id).get("transcripts") or []
-        by_id = {t.get("session_id"): t for t in export}
+        landed = _land_export(run, campaign_id, {item.id: item for item in items})
+        singles += [item for item in items if item.id not in landed]  # not in the export
         run.notes["bulk_exports"] += 1
-        got: dict[date, list[tuple[Item, dict[str, Any]]]] = defaultdict(list)
-        for item in items:
-            if item.id in by_id:
-                got[item.day].append((item, by_id[item.id]))
-            else:  # not in the export (not started yet, or just now): ask for it alone
-                singles.append(item)
-        for day, pairs in sorted(got.items()):
-            run.land(day, [t for _, t in pairs], parent_versions=[i.version for i, _ in pairs])
     fetch_and_land(run, singles, lambda item: client.transcript(item.id))
     run.ensure_days()
 
@@ -180,6 +173,29 @@ def session_files(run: EntityRun) -> None:
     client: InterviewRelayClient = run.client
     fetch_and_land(run, work, lambda item: client.session_files(item.id))
     run.ensure_days()
+
+
+def _land_export(run: EntityRun, campaign_id: str, wanted: dict[str, Item]) -> set[str]:
+    """Land what the campaign's export holds for `wanted` sessions, in batches of at most
+    `EXPORT_BATCH` transcripts: the export is read as it streams in, never held whole."""
+    landed: set[str] = set()
+    held: dict[date, list[tuple[Item, dict[str, Any]]]] = defaultdict(list)
+
+    def flush() -> None:
+        for day, pairs in sorted(held.items()):
+            run.land(day, [t for _, t in pairs], parent_versions=[i.version for i, _ in pairs])
+        held.clear()
+
+    for transcript in run.client.campaign_transcripts(campaign_id):
+        item = wanted.get(transcript.get("session_id"))
+        if item is None or item.id in landed:  # not asked for, or read again after a retry
+            continue
+        landed.add(item.id)
+        held[item.day].append((item, transcript))
+        if sum(len(pairs) for pairs in held.values()) >= EXPORT_BATCH:
+            flush()
+    flush()
+    return landed
 
 
 RUNNERS = {"projects": projects, "campaigns": campaigns, "billing_credits": billing_credits,

@@ -59,3 +59,16 @@ def print_answers(answers: list[Answer], limit: int = 5) -> None:
         print("  " + " | ".join(answer.columns))
         for row in answer.rows[:limit]:
             print("  " + " | ".join(str(v) for v in row))
+
+
+def print_query(warehouse_dir: Path, sql: str, limit: int = 50) -> None:
+    """One query, read-only, printed as a table (what the duckdb CLI would show)."""
+    with duckdb.connect(str(warehouse_dir / WAREHOUSE_FILE), read_only=True) as conn:
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(limit + 1)
+    print(" | ".join(columns))
+    for row in rows[:limit]:
+        print(" | ".join("" if v is None else str(v) for v in row))
+    if len(rows) > limit:
+        print(f"… (first {limit} rows)")

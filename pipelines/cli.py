@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from resources.sources import SOURCES
 
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     sync.add_argument("--full-refresh", action="store_true",
                       help="rebuild every warehouse model from the whole lake")
     commands.add_parser("analyses", help="run the saved analyst questions (dbt/analyses)")
+    commands.add_parser("report", help="write WAREHOUSE_DIR/report/index.html from the marts")
+    query = commands.add_parser("query", help="run SQL against the warehouse, read-only")
+    query.add_argument("sql", help="e.g. \"from marts.fct_conversations limit 5\"")
     demo = commands.add_parser("demo", help="simulators + full sync + summary, no setup")
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--seed", type=int, default=1)
@@ -52,12 +56,21 @@ def main(argv: list[str] | None = None) -> None:
         print_sync(outcome)
         sys.exit(0 if outcome.success else 1)
     if args.command == "analyses":
-        from pathlib import Path
-
         from pipelines.analyses import print_answers, run_analyses
         from pipelines.resources import warehouse_dir
 
         print_answers(run_analyses(Path(warehouse_dir())))
+    if args.command == "report":
+        from pipelines.resources import warehouse_dir
+        from resources.report import build_report
+
+        path, counts = build_report(warehouse_dir())
+        print(f"report: {path} ({', '.join(f'{k} {n}' for k, n in counts.items())} points)")
+    if args.command == "query":
+        from pipelines.analyses import print_query
+        from pipelines.resources import warehouse_dir
+
+        print_query(Path(warehouse_dir()), args.sql)
     if args.command == "demo":
         from pipelines.demo import run_demo
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-from assets import ingest, warehouse, warehouse_reads
+from assets import ingest, report, warehouse, warehouse_reads
 from resources.sources import SOURCES
 
 INGESTION = ingest.ASSETS
-WAREHOUSE = [*warehouse.ASSETS, *warehouse_reads.ASSETS]
+WAREHOUSE = [*warehouse.ASSETS, *warehouse_reads.ASSETS, *report.ASSETS]
 WAREHOUSE_CHECKS = warehouse_reads.CHECKS
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 

@@ -28,7 +28,9 @@ def print_sync(outcome: SyncOutcome) -> None:
         built = "built" if outcome.warehouse_built else "NOT built"
         print(f"  warehouse: {built} over what landed, in run {outcome.build_run_id}")
     elif not outcome.warehouse_built:
-        print("  warehouse: not built")
+        print("  warehouse: not built (nothing changed since its last build, or it failed)")
+    if outcome.log_path:
+        print(f"  log: {outcome.log_path}")
 
 
 def print_landed(landed: dict[str, int], truth: dict[str, int]) -> bool:

@@ -9,7 +9,9 @@ is still built over what landed, in a run of its own, and the failure is reporte
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,8 +21,9 @@ import dagster as dg
 
 from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
 from pipelines.jobs import range_tags, scheduled_window, source_selection, warehouse_keys
+from pipelines.progress import QUIET_RUN_CONFIG, RunWatch, log_file, write_events
 from pipelines.resources import configured_sources, source_resource, warehouse_dir
-from pipelines.runs import PoolWatch, process_tags, reap_orphaned_runs
+from pipelines.runs import PID_TAG, PoolWatch, process_tags, reap_orphaned_runs
 from pipelines.schedules import lookback_days
 from resources.preflight import check_directory, check_sources
 from resources.sources import SOURCES
@@ -93,13 +96,16 @@ class SyncOutcome:
     failures: dict[str, str] = field(default_factory=dict)  # asset (or "run") -> why
     build_run_id: str | None = None  # the warehouse built after a failed ingestion
     warehouse_built: bool = False
+    log_path: Path | None = None  # Dagster's debug stream and dbt's output
 
 
 def run_sync(start: date | None = None, end: date | None = None,
              sources: list[str] | None = None,
              dagster_instance: dg.DagsterInstance | None = None,
-             full_refresh: bool = False, check_settings: bool = True) -> SyncOutcome:
-    """Without `start`, the same window as the hourly schedule."""
+             full_refresh: bool = False, check_settings: bool = True,
+             progress: bool | None = None) -> SyncOutcome:
+    """Without `start`, the same window as the hourly schedule. `progress` (default: when
+    stdout is a terminal) prints a line per source and entity as the run goes."""
     configured = configured_sources()
     sources = sources or configured
     if not sources:
@@ -114,19 +120,26 @@ def run_sync(start: date | None = None, end: date | None = None,
         raise SettingsError(problems)
     target = dagster_instance or instance()
     reap_orphaned_runs(target, WAREHOUSE_POOL)
+    # One planned event per asset for a range, not one per partition: a 90-day sync would
+    # otherwise store a thousand events before its first request.
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     tags = {**range_tags(first, last), "interview_warehouse/trigger": "cli", **process_tags(),
             **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
-    run_id, success = _execute(target, tags, source_selection(sources))
-    outcome = SyncOutcome(run_id, success, first, last, sources, [],
-                          [s for s in SOURCES if s not in configured])
-    _collect(target, run_id, outcome)
-    landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
-    if not success and landed and not outcome.warehouse_built:
-        # A source failed, so Dagster skipped the build; the others' data still deserves it.
-        build_id, _ = _execute(target, {**tags, "interview_warehouse/after": run_id},
-                               warehouse_keys())
-        outcome.build_run_id = build_id
-        _collect(target, build_id, outcome)
+    show = sys.stdout.isatty() if progress is None else progress
+    with log_file(dagster_home()) as (log_path, out), \
+            RunWatch(target, out, tags[PID_TAG]) if show else contextlib.nullcontext():
+        run_id, success = _execute(target, tags, source_selection(sources))
+        outcome = SyncOutcome(run_id, success, first, last, sources, [],
+                              [s for s in SOURCES if s not in configured], log_path=log_path)
+        _collect(target, run_id, outcome)
+        landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
+        if not success and landed and not outcome.warehouse_built:
+            # A source failed, so Dagster skipped the build; the others' data deserves it.
+            outcome.build_run_id, _ = _execute(
+                target, {**tags, "interview_warehouse/after": run_id}, warehouse_keys())
+            _collect(target, outcome.build_run_id, outcome)
+    for done in filter(None, (run_id, outcome.build_run_id)):
+        write_events(target, done, log_path)
     return outcome
 
 
@@ -135,7 +148,8 @@ def _execute(target: dg.DagsterInstance, tags: dict[str, str], selection: list[d
     limit = float(os.environ.get("WAREHOUSE_POOL_WAIT_SECONDS") or DEFAULT_POOL_WAIT_SECONDS)
     with PoolWatch(target, WAREHOUSE_POOL, limit):
         result = dg.execute_job(dg.reconstructable(sync_job_def), target, tags=tags,
-                                asset_selection=selection, raise_on_error=False)
+                                asset_selection=selection, raise_on_error=False,
+                                run_config=QUIET_RUN_CONFIG)
     return result.run_id, result.success
 
 

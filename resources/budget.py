@@ -1,40 +1,40 @@
-"""A request budget shared by every thread and every process on this host.
+"""A request budget shared by every thread and every process on this host (or, with
+`PIPELINE_DATABASE_URL`, every host): requests are paced on one timeline per vendor budget.
 
-The vendors count requests per client IP, so concurrent Dagster runs, backfill partitions and the
-schedule must draw from one budget. The budget is pyrate-limiter's SQLite bucket behind a file
-lock (one file per host, see `RATE_LIMIT_STATE_DIR`), with two fixes measured in
-`shared/notes/stack.md`: an admitted item is stamped with the clock *inside* the lock (the stock
-blocking retry advances the stamp by its sleep instead, so time spent waiting for the file lock
-lets entries leave the window early and over-admits), and one thread per process queues for the
-file lock (the lock polls every 50 ms, so many waiters stall each other).
+The vendors count requests per client IP in a sliding window, so concurrent runs, backfills and
+the schedule must draw from one budget. Pacing is GCRA (the generic cell rate algorithm): each
+request takes the next free slot of a shared timeline whose slots are `interval` apart, so no
+window of any length holds more than its share plus one. A 429 or a `Retry-After` moves the
+whole timeline forward (`pause`): every worker on every process backs off, not only the one
+that was refused.
 
-Two rates: the configured requests per minute, and the same rate per second, so a compressed
-simulator clock (or a vendor with a short window) never sees a burst. Both keep `HEADROOM`,
-because admission is not arrival: requests reach the server milliseconds after they are admitted.
+Headroom adapts instead of being a fixed 5 %: slots start 1 % apart more than the configured
+rate asks, widen by half again (plus 1 %) at every 429 the vendor answers, and narrow slowly
+after long clean stretches. Admission is not arrival (a request reaches the server milliseconds
+after its slot), and only the vendor knows its real window: its answers say how much room the
+budget needs, which is what lets it run at 97 % or more of the vendor's rate without 429s.
 
-A 429 or a low `X-RateLimit-Remaining` pauses the whole budget (`pause`), so other workers and
-processes back off too, not only the one that was refused.
+The timeline lives in a small file per budget under `RATE_LIMIT_STATE_DIR`, updated under an
+operating-system lock (a killed process releases it at once).
 """
 
 from __future__ import annotations
 
-import math
+import fcntl
+import json
 import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
-from pyrate_limiter import Duration, Limiter, Rate, SQLiteBucket
-from pyrate_limiter.abstracts import RateItem
+T = TypeVar("T")
+State = dict[str, Any]
 
-HEADROOM = 0.95
-
-
-class _RestampingBucket(SQLiteBucket):
-    def put(self, item: RateItem) -> bool:
-        item.timestamp = self.now()
-        return super().put(item)
+HEADROOM_START, HEADROOM_MAX, HEADROOM_FLOOR = 0.01, 0.5, 0.005
+CLEAN_STRETCH = 2000  # requests without a 429 before the headroom narrows by a tenth
 
 
 def default_state_dir() -> Path:
@@ -42,13 +42,40 @@ def default_state_dir() -> Path:
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "interview-warehouse"
 
 
-def budget_rates(requests_per_minute: float) -> list[Rate]:
-    per_minute = max(1, math.floor(requests_per_minute * HEADROOM))
-    # Rounded up: pyrate-limiter wants the shorter window at least as dense as the longer one.
-    per_second = math.ceil(per_minute / 60)
-    if per_second >= per_minute:
-        return [Rate(per_minute, Duration.MINUTE)]
-    return [Rate(per_second, Duration.SECOND), Rate(per_minute, Duration.MINUTE)]
+class Timeline(Protocol):
+    """Shared state of one budget: the next free slot (`tat`), the headroom, a clean count."""
+
+    def update(self, change: Callable[[State, float], T]) -> tuple[T, float]:
+        """Apply `change(state, now)` atomically; returns its result and `now`."""
+        ...
+
+
+class FileTimeline:
+    """One small JSON file per budget, read and written under `flock`."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+
+    def update(self, change: Callable[[State, float], T]) -> tuple[T, float]:
+        with open(self.path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                text = handle.read()
+                try:
+                    state = json.loads(text) if text else {}
+                except ValueError:
+                    state = {}  # a torn write from a killed process: start afresh
+                now = time.time()
+                result = change(state, now)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(json.dumps(state))
+                handle.flush()
+                return result, now
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SharedBudget:
@@ -57,49 +84,59 @@ class SharedBudget:
     _instances: dict[tuple[str, str, float], SharedBudget] = {}
     _instances_lock = threading.Lock()
 
-    def __init__(self, name: str, requests_per_minute: float, state_dir: Path) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, name: str, requests_per_minute: float, timeline: Timeline) -> None:
         self.name = name
         self.requests_per_minute = requests_per_minute
-        self._pause_file = state_dir / f"{name}.pause"
-        bucket = _RestampingBucket.init_from_file(
-            budget_rates(requests_per_minute), table=f"budget_{name}",
-            db_path=str(state_dir / "budgets.sqlite"), use_file_lock=True)
-        self._limiter = Limiter(bucket, buffer_ms=5)
-        self._queue = threading.Lock()
+        self.timeline = timeline
 
     @classmethod
     def get(cls, name: str, requests_per_minute: float, state_dir: Path | None = None
             ) -> SharedBudget:
-        """One instance per (budget, file, rate) in a process: its threads share one queue."""
+        """One instance per (budget, state, rate) in a process."""
         directory = (state_dir or default_state_dir()).resolve()
         key = (name, str(directory), float(requests_per_minute))
         with cls._instances_lock:
             if key not in cls._instances:
-                cls._instances[key] = cls(name, requests_per_minute, directory)
+                cls._instances[key] = cls(name, requests_per_minute,
+                                          FileTimeline(directory / f"{name}.budget.json"))
             return cls._instances[key]
 
+    @property
+    def base_interval(self) -> float:
+        return 60.0 / self.requests_per_minute
+
     def acquire(self) -> float:
-        started = time.monotonic()
-        with self._queue:
-            self._wait_for_pause()
-            self._limiter.try_acquire(self.name, blocking=True)
-        return time.monotonic() - started
+        def reserve(state: State, now: float) -> float:
+            headroom = state.get("headroom", HEADROOM_START)
+            slot = max(state.get("tat", 0.0), now)
+            state["tat"] = slot + self.base_interval * (1 + headroom)
+            state["clean"] = state.get("clean", 0) + 1
+            if state["clean"] >= CLEAN_STRETCH:
+                state["headroom"], state["clean"] = max(HEADROOM_FLOOR, headroom * 0.9), 0
+            return slot
+
+        slot, now = self.timeline.update(reserve)
+        wait = slot - now
+        if wait > 0:
+            time.sleep(wait)
+        return max(wait, 0.0)
 
     def pause(self, seconds: float) -> None:
         """Hold every worker of this budget, on every process, for `seconds`."""
-        until = time.time() + seconds
-        if until > self._paused_until():
-            tmp = self._pause_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(repr(until))
-            os.replace(tmp, self._pause_file)
+        def push(state: State, now: float) -> None:
+            state["tat"] = max(state.get("tat", 0.0), now + seconds)
 
-    def _paused_until(self) -> float:
-        try:
-            return float(self._pause_file.read_text() or 0)
-        except (FileNotFoundError, ValueError):
-            return 0.0
+        self.timeline.update(push)
 
-    def _wait_for_pause(self) -> None:
-        while (remaining := self._paused_until() - time.time()) > 0:
-            time.sleep(min(remaining, 1.0))
+    def refused(self, retry_after: float) -> None:
+        """The vendor answered 429: back off for its `Retry-After`, and keep more room."""
+        def widen(state: State, now: float) -> None:
+            headroom = state.get("headroom", HEADROOM_START)
+            state["headroom"] = min(HEADROOM_MAX, headroom * 1.5 + 0.01)
+            state["clean"] = 0
+            state["tat"] = max(state.get("tat", 0.0), now + retry_after)
+
+        self.timeline.update(widen)
+
+    def headroom(self) -> float:
+        return self.timeline.update(lambda state, now: state.get("headroom", HEADROOM_START))[0]

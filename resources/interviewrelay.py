@@ -8,6 +8,7 @@ has no session cap; only the ZIP with audio is capped at 500).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from resources.budget import SharedBudget
@@ -103,11 +104,12 @@ class InterviewRelayClient:
     def transcript(self, session_id: str) -> dict[str, Any]:
         return self.api.get_json(f"/api/session/{session_id}/transcript")
 
-    def campaign_transcripts(self, campaign_id: str) -> dict[str, Any]:
-        """Bulk JSON export of every started session of a campaign: one request."""
-        body = self.api.get_json(f"/api/campaigns/{campaign_id}/transcripts", {"format": "json"})
+    def campaign_transcripts(self, campaign_id: str) -> Iterator[dict[str, Any]]:
+        """Bulk JSON export of every started session of a campaign (one request), one
+        transcript at a time as the body arrives."""
         self.counters.add(pages=1)
-        return body
+        return self.api.get_items(f"/api/campaigns/{campaign_id}/transcripts",
+                                  {"format": "json"}, "transcripts")
 
     def billing_credits(self) -> dict[str, Any]:
         return self.api.get_json("/api/billing/credits")

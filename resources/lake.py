@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from filelock import FileLock
 
@@ -118,11 +120,17 @@ class Lake:
                 if self.footer(spec, d).get("iw_root_run_id") == root_run_id}
 
     def state(self, spec: EntitySpec, columns: list[str]) -> pa.Table:
-        """Selected columns of every landed row, plus `_partition` (its day)."""
+        """Selected columns of every landed row, plus `_partition` (its day). One scan of all
+        the entity's files; if one cannot be read, file by file, quarantining the bad one."""
         wanted = [spec.key, *[c for c in columns if c != spec.key]]
         schema = pa.schema([spec.schema().field(c) for c in wanted])
+        found = list(self.partitions(spec))
+        try:
+            return self._scan(spec, [p for _, p in found], schema)
+        except UNREADABLE:
+            pass  # one file is bad: find it below
         tables = []
-        for day, path in self.partitions(spec):
+        for day, path in found:
             table = self._read(spec, day, path, wanted)
             if table is not None:
                 table = conform(table, schema)
@@ -131,6 +139,19 @@ class Lake:
         if not tables:
             return schema.empty_table().append_column(PARTITION, pa.array([], pa.string()))
         return pa.concat_tables(tables)
+
+    def _scan(self, spec: EntitySpec, paths: list[Path], schema: pa.Schema) -> pa.Table:
+        """`schema`'s columns of `paths`, and the partition of each row, in one scan."""
+        full = schema.append(pa.field(PARTITION, pa.string()))
+        if not paths:
+            return full.empty_table()
+        scanned = ds.dataset([str(p) for p in paths], schema=full, format="parquet",
+                             partitioning=ds.DirectoryPartitioning(
+                                 pa.schema([pa.field(PARTITION, pa.string())])),
+                             partition_base_dir=str(self.entity_dir(spec)))
+        table = scanned.to_table(columns=full.names)
+        days = pc.utf8_slice_codeunits(table[PARTITION], len("date="))
+        return table.set_column(table.schema.get_field_index(PARTITION), PARTITION, days)
 
     def partition_rows(self, spec: EntitySpec, day: date) -> tuple[int, int]:
         """Rows and bytes of a partition's file, from its footer."""
@@ -159,13 +180,20 @@ class Lake:
                            counts.unchanged, _size(path), written)
 
     def replace(self, spec: EntitySpec, day: date, table: pa.Table, run: RunInfo) -> WriteResult:
-        """Replace the partition wholesale (snapshots of reference entities)."""
+        """Replace the partition wholesale (snapshots of reference entities); an identical
+        snapshot leaves the file alone, so a sync that found nothing new changes nothing."""
         path = self.partition_path(spec, day)
         table = dedupe(spec, table)
         with self._lock(spec, day):
-            self._write(path, table, run)
+            old = self.read_partition(spec, day)
+            _, counts = merge(spec, old, table)
+            written = old is None or old.num_rows != table.num_rows or (
+                counts.inserted + counts.updated > 0)
+            if written:
+                self._write(path, table, run)
         self.ensure_schema_file(spec)
-        return WriteResult(day, path, table.num_rows, table.num_rows, 0, 0, _size(path), True)
+        return WriteResult(day, path, table.num_rows, counts.inserted, counts.updated,
+                           counts.unchanged, _size(path), written)
 
     def quarantine(self, spec: EntitySpec, day: date, path: Path, error: BaseException) -> Path:
         """Move an unreadable file aside (never deleted), with why, and report it."""

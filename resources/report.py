@@ -40,13 +40,15 @@ where coalesce(started_at, created_at) is not null and status <> 'scheduled'
 group by all
 order by x, series"""),
     Chart("length", "How long conversations last (minutes, 5-minute buckets)", "bar", """
-select least(floor(duration_seconds / 300) * 5, 120)::int::varchar as x,
-       platform as series,
-       count(*) as y
-from marts.fct_conversations
-where duration_seconds is not null
-group by all
-order by least(floor(duration_seconds / 300) * 5, 120)::int, series"""),
+with buckets as (
+    select least(floor(duration_seconds / 300) * 5, 120)::int as minutes, platform
+    from marts.fct_conversations
+    where duration_seconds is not null
+)
+select minutes::varchar as x, platform as series, count(*) as y
+from buckets
+group by minutes, platform
+order by minutes, series"""),
     Chart("sentiment", "Call sentiment by week (Gensail algorithm runs)", "line", """
 select date_trunc('week', coalesce(completed_at, created_at))::date::varchar as x,
        call_sentiment as series,
@@ -81,34 +83,44 @@ def _svg(chart: Chart, rows: list[tuple[Any, Any, Any]]) -> str:
     def y_of(value: float) -> float:
         return HEIGHT - PAD - plot_h * value / top
 
+    def tip(name: str, x: str, value: float) -> str:
+        return f"<title>{html.escape(name)} {html.escape(x)}: {value:g}</title>"
+
     marks, legend = [], []
     for i, name in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
         points = {str(r[0]): float(r[2] or 0) for r in rows if str(r[1]) == name}
         if chart.kind == "line":
             coords = [(PAD + step * (xs.index(x) + 0.5), y_of(v)) for x, v in points.items()]
+            line = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
             marks.append(f'<polyline data-mark="series" fill="none" stroke="{colour}" '
-                         f'stroke-width="2" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in coords)}"/>')
+                         f'stroke-width="2" points="{line}"/>')
             marks += [f'<circle data-mark="point" cx="{a:.1f}" cy="{b:.1f}" r="2.5" '
-                      f'fill="{colour}"><title>{html.escape(name)} {x}: {v:g}</title></circle>'
+                      f'fill="{colour}">{tip(name, x, v)}</circle>'
                       for (a, b), (x, v) in zip(coords, points.items(), strict=True)]
         else:
             width = step * 0.8 / len(series)
-            marks += [f'<rect data-mark="bar" x="{PAD + step * xs.index(x) + step * 0.1 + width * i:.1f}" '
-                      f'y="{y_of(v):.1f}" width="{width:.1f}" height="{HEIGHT - PAD - y_of(v):.1f}" '
-                      f'fill="{colour}"><title>{html.escape(name)} {x}: {v:g}</title></rect>'
-                      for x, v in points.items()]
+            for x, v in points.items():
+                left = PAD + step * xs.index(x) + step * 0.1 + width * i
+                marks.append(f'<rect data-mark="bar" x="{left:.1f}" y="{y_of(v):.1f}" '
+                             f'width="{width:.1f}" height="{HEIGHT - PAD - y_of(v):.1f}" '
+                             f'fill="{colour}">{tip(name, x, v)}</rect>')
         legend.append(f'<span><i style="background:{colour}"></i>{html.escape(name)}</span>')
     axis = (f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
             f'stroke="#999"/><line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" '
             f'stroke="#999"/><text x="4" y="{PAD + 4}" font-size="11">{top:g}</text>'
             f'<text x="4" y="{HEIGHT - PAD}" font-size="11">0</text>')
     labels = "".join(f'<text x="{PAD + step * (i + 0.5):.1f}" y="{HEIGHT - PAD + 14}" '
-                     f'font-size="10" text-anchor="middle">{html.escape(x[-5:])}</text>'
-                     for i, x in enumerate(xs) if i % max(1, len(xs) // 12) == 0)
+                     f'font-size="10" text-anchor="middle">{html.escape(_label(x))}</text>'
+                     for i, x in enumerate(xs) if i % max(1, len(xs) // 10) == 0)
     return (f'<svg class="chart" data-chart="{chart.key}" data-points="{len(rows)}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{html.escape(chart.title)}">'
             f'{axis}{labels}{"".join(marks)}</svg><div class="legend">{"".join(legend)}</div>')
+
+
+def _label(x: str) -> str:
+    """Dates as month-day; anything else as its first 12 characters."""
+    return x[5:] if len(x) == 10 and x[4] == "-" and x[7] == "-" else x[:12]
 
 
 PAGE = """<!doctype html>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from pathlib import Path
 
@@ -98,3 +99,16 @@ def test_retry_after_as_seconds(value: str | None, expected: float | None) -> No
 def test_retry_after_as_an_http_date() -> None:
     value = email.utils.formatdate(time.time() + 30, usegmt=True)
     assert 28 <= parse_retry_after(value, cap=300.0) <= 30
+
+
+def test_a_bulk_export_is_read_item_by_item_and_again_after_a_cut(tmp_path: Path) -> None:
+    body = json.dumps({"campaign": {"transcripts": "not these"},
+                       "transcripts": [{"session_id": f"s{i}"} for i in range(50)]}).encode()
+    json_type = {"content-type": "application/json"}
+    handler, calls = scripted(httpx.Response(200, content=body[: len(body) // 2],
+                                             headers=json_type),
+                              httpx.Response(200, content=body, headers=json_type))
+    client = api(handler, tmp_path, name="h4")
+    ids = [item["session_id"] for item in client.get_items("/export", None, "transcripts")]
+    assert set(ids) == {f"s{i}" for i in range(50)}  # the cut read again, nothing lost
+    assert len(calls) == 2 and client.counters.retries == 1
