@@ -2,6 +2,7 @@
 """Bootstrap and task runner: needs only python3 (3.11+).
 
     python3 dev.py demo     start the simulators, sync their whole history, build the warehouse
+    python3 dev.py ui       the Dagster UI on the demo's instance, simulators behind it
     python3 dev.py test     run the test suite (unit tier, then the simulator-backed tier)
     python3 dev.py test --unit    the unit tier alone (under 30 s)
     python3 dev.py lint     ruff
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -26,6 +28,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".interview-warehouse-installed"
+CHROMIUM = "/usr/bin/chromium"
 SOURCES = ("pipelines", "assets", "resources", "simulators", "tests", "benchmarks")
 
 
@@ -59,6 +62,23 @@ def ensure_env() -> None:
     _run(PY, "-c", "import assets.warehouse")
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (Playwright cannot download a browser here):
+    installed with apt-get when it is missing."""
+    if Path(CHROMIUM).exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        print(f"dev.py: {CHROMIUM} is missing and there is no apt-get to install it; "
+              "the browser tests will fail", flush=True)
+        return
+    print("dev.py: installing Debian's chromium for the browser tests", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run(*sudo, apt, "-qq", "update", env=env)
+    _run(*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__)
@@ -66,10 +86,12 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     ensure_env()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    if command == "demo":
-        cmd = [BIN / "interview-warehouse", "demo", *rest]
+    if command in ("demo", "ui"):
+        cmd = [BIN / "interview-warehouse", command, *rest]
     elif command == "test":
         unit = "--unit" in rest
+        if not unit:
+            ensure_chromium()
         rest = [arg for arg in rest if arg != "--unit"]
         cmd = [PY, "-m", "pytest", *(["tests/unit"] if unit else []), *rest]
     elif command == "lint":

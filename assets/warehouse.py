@@ -9,7 +9,7 @@ passed (see `resources/warehouse.py`): analysts never see a half-built or failin
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -137,14 +137,33 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         context.log.info("the warehouse is current: nothing landed since its last build and no "
                          "model changed; nothing to build")
         return
+    base = ["build", "--exclude-resource-type", "unit_test"]  # unit tests: the test suite's
+    if rebuild and not whole:
+        # A subset cannot be built alone into a warehouse that is new or shaped by other model
+        # code: the whole project first, from the whole lake, then the subset over it.
+        context.log.info("building the whole warehouse first: it is new, or a model changed")
+        _quarantining(context, store, lambda: _build(None, dbt, lake, store,
+                                                     [*base, "--full-refresh"]))
+        state.lake, state.project = landed, project
+        state.save()
+        rebuild = False
     context.log.info(f"building the warehouse{' from the whole lake' if rebuild else ''}: "
                      f"{len(changed)} entities changed since the last build")
-    # dbt's unit tests check the models' code, which the test suite does; not every build.
-    args = ["build", "--exclude-resource-type", "unit_test",
-            *(["--full-refresh"] if rebuild else [])]
+    events, clean = _quarantining(context, store, lambda: _build(
+        context, dbt, lake, store, [*base, *(["--full-refresh"] if rebuild else [])]))
+    if whole and clean:  # a subset build leaves other models as they were: not 'current'
+        state.lake, state.project = landed, project
+        state.save()
+    yield from events
+
+
+def _quarantining(context: dg.AssetExecutionContext, store: Lake,
+                  build: Callable[[], list[Any]]) -> tuple[list[Any], bool]:
+    """`build()`, again without each lake file dbt could not read (moved to quarantine).
+    Returns its events, and whether the lake stayed as it was read."""
     for attempt in range(MAX_QUARANTINE_RETRIES + 1):
         try:
-            events = _build(context, dbt, lake, store, args)
+            return build(), attempt == 0
         except _Unreadable as exc:
             if attempt == MAX_QUARANTINE_RETRIES:
                 raise
@@ -153,24 +172,22 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                 if found is not None:
                     bad = store.quarantine(*found, path, RuntimeError("unreadable in dbt build"))
                     context.log.warning(f"quarantined unreadable lake file: {bad}; building again")
-            landed = lake_fingerprints(store)
-            continue
-        if whole:  # a subset build leaves other models as they were: not 'current'
-            state.lake, state.project = landed, project
-            state.save()
-        yield from events
-        return
+    raise AssertionError("unreachable")
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource,
+def _build(context: dg.AssetExecutionContext | None, dbt: DbtCliResource, lake: LakeResource,
            store: Lake, args: list[str]) -> list[Any]:
+    """One `dbt build` into a copy of the warehouse, swapped in if it passed; with a context,
+    its Dagster events (reported by the caller after the swap)."""
     files = lake.warehouse_files()
     with files.build() as build_path, _environment(WAREHOUSE_DIR=str(lake.root),
                                                    DBT_DUCKDB_PATH=str(build_path)):
         # One target folder per warehouse, reused: dbt then parses only what changed.
         invocation = dbt.cli(args, context=context, raise_on_error=False,
                              target_path=lake.root / "state" / "dbt-target")
-        events = list(invocation.stream())
+        events = list(invocation.stream()) if context is not None else []
+        if context is None:
+            invocation.wait()
         if not invocation.is_successful():
             error = invocation.get_error()
             unreadable = _lake_files_named(str(error), store)

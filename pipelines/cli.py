@@ -38,39 +38,58 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("report", help="write WAREHOUSE_DIR/report/index.html from the marts")
     query = commands.add_parser("query", help="run SQL against the warehouse, read-only")
     query.add_argument("sql", help="e.g. \"from marts.fct_conversations limit 5\"")
+    ui = commands.add_parser("ui", help="the Dagster UI on the demo's instance, with the "
+                             "simulators (or the configured APIs) behind it")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--scale", type=float, default=1.0)
+    ui.add_argument("--seed", type=int, default=1)
     demo = commands.add_parser("demo", help="simulators + full sync + summary, no setup")
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.command == "sync":
-        from pipelines.report import print_sync
-        from pipelines.sync import SettingsError, run_sync
+        # Settings first, before the code location's imports: a wrong one fails in seconds.
+        from pipelines.settings import check_settings, configured_sources
 
-        try:
-            outcome = run_sync(args.start, args.end, args.sources,
-                               full_refresh=args.full_refresh)
-        except SettingsError as exc:
-            for problem in exc.problems:
-                print(f"sync: {problem}", file=sys.stderr)
+        sources = args.sources or configured_sources()
+        problems = check_settings(sources) if sources else [
+            "no source is configured; set the GENWAY_*, GENSAIL_* or INTERVIEWRELAY_* "
+            "variables (see README), or run the demo"]
+        if not problems:
+            from pipelines.report import print_sync
+            from pipelines.sync import SettingsError, run_sync
+
+            try:
+                outcome = run_sync(args.start, args.end, sources,
+                                   full_refresh=args.full_refresh, check=False)
+            except SettingsError as exc:
+                problems = exc.problems
+        for problem in problems:
+            print(f"sync: {problem}", file=sys.stderr)
+        if problems:
             sys.exit(2)
         print_sync(outcome)
         sys.exit(0 if outcome.success else 1)
     if args.command == "analyses":
         from pipelines.analyses import print_answers, run_analyses
-        from pipelines.resources import warehouse_dir
+        from pipelines.settings import warehouse_dir
 
         print_answers(run_analyses(Path(warehouse_dir())))
     if args.command == "report":
-        from pipelines.resources import warehouse_dir
+        from pipelines.settings import warehouse_dir
         from resources.report import build_report
 
         path, counts = build_report(warehouse_dir())
         print(f"report: {path} ({', '.join(f'{k} {n}' for k, n in counts.items())} points)")
     if args.command == "query":
         from pipelines.analyses import print_query
-        from pipelines.resources import warehouse_dir
+        from pipelines.settings import warehouse_dir
 
         print_query(Path(warehouse_dir()), args.sql)
+    if args.command == "ui":
+        from pipelines.ui import run_ui
+
+        sys.exit(run_ui(port=args.port, scale=args.scale, seed=args.seed))
     if args.command == "demo":
         from pipelines.demo import run_demo
 

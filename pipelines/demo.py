@@ -18,8 +18,8 @@ import duckdb
 
 from pipelines.analyses import print_answers, run_analyses
 from pipelines.report import print_landed, print_sync
-from pipelines.resources import warehouse_dir
 from pipelines.sandbox import SimulatorProcess
+from pipelines.settings import warehouse_dir
 from pipelines.sync import run_sync
 
 # lake entity -> (simulated source, truth entity)

@@ -14,31 +14,13 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import dbt_cli
-from resources.config import SourceResource
+from pipelines.settings import warehouse_dir
 from resources.sources import SOURCES
 from resources.warehouse import DEFAULT_WAREHOUSE_DIR, WAREHOUSE_FILE, LakeResource
 
 
 def env(name: str) -> dg.EnvVar | None:
     return dg.EnvVar(name) if os.environ.get(name) else None
-
-
-def configured_sources() -> list[str]:
-    """Sources with a required setting set (a half-configured one fails at its first asset)."""
-    return [name for name, source in SOURCES.items()
-            if any(os.environ.get(s.variable) for s in source.settings if s.required)]
-
-
-def warehouse_dir() -> str:
-    return os.environ.get("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR
-
-
-def source_resource(name: str) -> SourceResource:
-    """A source's resource with the values themselves, for use outside a Dagster run (the
-    settings check before a sync)."""
-    source = SOURCES[name]
-    return source.resource(**{s.field: os.environ.get(s.variable) or None
-                              for s in source.settings})
 
 
 def build_resources() -> dict[str, Any]:

@@ -10,7 +10,7 @@ import dagster as dg
 
 from assets.partitions import START_DATE
 from pipelines.jobs import range_tags, scheduled_window, source_selection, sync_job
-from pipelines.resources import configured_sources
+from pipelines.settings import configured_sources
 
 DEFAULT_LOOKBACK_DAYS = 2
 

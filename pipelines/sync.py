@@ -22,13 +22,11 @@ import dagster as dg
 from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
 from pipelines.jobs import range_tags, scheduled_window, source_selection, warehouse_keys
 from pipelines.progress import QUIET_RUN_CONFIG, RunWatch, log_file, write_events
-from pipelines.resources import configured_sources, source_resource, warehouse_dir
 from pipelines.runs import PID_TAG, PoolWatch, process_tags, reap_orphaned_runs
 from pipelines.schedules import lookback_days
-from resources.preflight import check_directory, check_sources
+from pipelines.settings import check_settings, configured_sources, dagster_home
 from resources.sources import SOURCES
 
-DEFAULT_DAGSTER_HOME = "dagster_home"
 MARKER = "# Written by interview-warehouse sync; delete it to have it written again."
 # Every pool is limited to one step at a time: the warehouse build (`warehouse_build`) is the
 # only pool, and DuckDB allows one writer. Run monitoring (under `dagster dev` or the daemon)
@@ -61,10 +59,6 @@ def sync_job_def() -> dg.JobDefinition:
     return defs.resolve_job_def("sync_job")
 
 
-def dagster_home() -> Path:
-    return Path(os.environ.setdefault("DAGSTER_HOME", str(Path(DEFAULT_DAGSTER_HOME).resolve())))
-
-
 def instance() -> dg.DagsterInstance:
     """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use)."""
     home = dagster_home()
@@ -75,12 +69,6 @@ def instance() -> dg.DagsterInstance:
             current.startswith(MARKER) and current != INSTANCE_CONFIG):
         config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.get()
-
-
-def preflight(sources: list[str]) -> list[str]:
-    problems = [p for p in (check_directory("WAREHOUSE_DIR", warehouse_dir()),
-                            check_directory("DAGSTER_HOME", str(dagster_home()))) if p]
-    return problems + check_sources([source_resource(name) for name in sources])
 
 
 @dataclass
@@ -102,7 +90,7 @@ class SyncOutcome:
 def run_sync(start: date | None = None, end: date | None = None,
              sources: list[str] | None = None,
              dagster_instance: dg.DagsterInstance | None = None,
-             full_refresh: bool = False, check_settings: bool = True,
+             full_refresh: bool = False, check: bool = True,
              progress: bool | None = None) -> SyncOutcome:
     """Without `start`, the same window as the hourly schedule. `progress` (default: when
     stdout is a terminal) prints a line per source and entity as the run goes."""
@@ -116,7 +104,7 @@ def run_sync(start: date | None = None, end: date | None = None,
         start, end or today)
     if last < first:
         raise SettingsError([f"--end {last} is before --start {first}"])
-    if check_settings and (problems := preflight(sources)):
+    if check and (problems := check_settings(sources)):
         raise SettingsError(problems)
     target = dagster_instance or instance()
     reap_orphaned_runs(target, WAREHOUSE_POOL)

@@ -9,9 +9,12 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from resources.config import SourceResource
 from resources.errors import SourceError
+
+if TYPE_CHECKING:
+    from resources.config import SourceResource
 
 
 def check_directory(variable: str, value: str) -> str | None:

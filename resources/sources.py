@@ -8,6 +8,7 @@ entity, a dbt staging folder and a simulator package.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from resources import gensail, genway, interviewrelay
@@ -28,6 +29,12 @@ class Source:
 
     def entity(self, name: str) -> EntitySpec:
         return next(spec for spec in self.entities if spec.entity == name)
+
+    def from_environment(self) -> SourceResource:
+        """The resource with its settings' values themselves, for use outside a Dagster run
+        (the settings check before a sync)."""
+        return self.resource(**{s.field: os.environ.get(s.variable) or None
+                                for s in self.settings})
 
 
 SOURCES: dict[str, Source] = {source.name: source for source in (

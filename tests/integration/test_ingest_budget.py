@@ -66,4 +66,4 @@ def test_two_processes_share_one_budget(pipeline_env: dict[str, str], sims) -> N
 def test_rate_limit_state_lives_in_the_configured_directory(pipeline_env: dict[str, str]
                                                             ) -> None:
     materialize(date(2026, 11, 1), date(2026, 11, 1), sources=("gensail",))
-    assert (Path(pipeline_env["RATE_LIMIT_STATE_DIR"]) / "budgets.sqlite").exists()
+    assert list(Path(pipeline_env["RATE_LIMIT_STATE_DIR"]).glob("gensail-*.budget.json"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.resources import configured_sources
+from pipelines.settings import configured_sources
 from resources.errors import SourceConfigError
 from resources.gensail import GensailResource
 from resources.interviewrelay import InterviewRelayResource
