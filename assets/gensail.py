@@ -53,7 +53,6 @@ def jobs(run: EntityRun) -> None:
     client: GensailClient = run.client
     state = {row["id"]: row["updated_at"]
              for row in run.lake.state(run.spec, ["updated_at"]).to_pylist()}
-    committed = run.committed()
     listed: dict[Any, dict[str, Any]] = {}
     for first, last in [run.window, *run.repair_windows()] if run.window else []:
         params = {"created_after": midnight(first),
@@ -68,20 +67,8 @@ def jobs(run: EntityRun) -> None:
         params = {"updated_after": iso(since)}
         listed.update(run.listed(client.jobs(**params), JOBS_PATH, params,
                                  {"updated_after": since.isoformat()}))
-    work = []
-    for job in listed.values():
-        day = run.day_of(job, "created_at")
-        if day is not None and run.in_scope(day):
-            run.expect(job["id"])
-        if day is None or day in committed:
-            continue
-        landed = state.get(job["id"])
-        if landed is not None and iso(landed) == job.get("updated_at"):
-            continue
-        if landed is not None or run.in_scope(day):
-            work.append(Item(job["id"], day, payload=job))
-        else:
-            run.notes["changed_outside_landed_history"] += 1
+    work = [Item(job["id"], day, payload=job) for day, job in run.to_land(
+        listed.values(), "created_at", state, "changed_outside_landed_history")]
     fetch_and_land(run, work, lambda item: client.job(item.id)
                    if item.payload.get("status") in ANALYSED else item.payload)
     run.ensure_days()

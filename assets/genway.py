@@ -37,7 +37,7 @@ def interviews(run: EntityRun) -> None:
     recorded in the ledger and reported, not retried."""
     landed = {row["interview_id"]: row["status"]
               for row in run.lake.state(run.spec, ["status"]).to_pylist()}
-    committed, deleted = run.committed(), run.ledger.known(run.spec.name)
+    committed, deleted = run.committed, run.ledger.known(run.spec.name)
     work = []
     for tenant in run.client.tenants:
         for listed in run.client.list_interviews(tenant):

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assets.landing import EntityRun, Item, fetch_and_land
-from assets.partitions import iso, midnight
+from assets.partitions import midnight
 from resources.concurrency import fetch_each
 from resources.interviewrelay import PAGE_LIMIT, InterviewRelayClient
 from resources.lake import PARTITION
@@ -72,7 +72,7 @@ def sessions(run: EntityRun) -> None:
     complete or are abandoned."""
     client: InterviewRelayClient = run.client
     state = {r["id"]: r for r in run.lake.state(run.spec, ["status", "updated_at"]).to_pylist()}
-    committed = run.committed()
+    committed = run.committed
     listed: dict[Any, dict[str, Any]] = {}
     for first, last in [run.window, *run.repair_windows()] if run.window else []:
         params = {"start_date": midnight(first), "end_date": midnight(last + timedelta(days=1))}
@@ -80,19 +80,10 @@ def sessions(run: EntityRun) -> None:
                                  {"first": first.isoformat(), "last": last.isoformat()}))
     listed.update(_recheck_open(run, state, committed))
     by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for session in listed.values():
-        day = run.day_of(session, "started_at")
-        if day is not None and run.in_scope(day):
-            run.expect(session["id"])
-        if day is None or day in committed:
-            continue
-        landed = state.get(session["id"])
-        if landed is not None and iso(landed["updated_at"]) == session.get("updated_at"):
-            continue
-        if landed is not None or run.in_scope(day):
-            by_day[day].append(session)
-        else:
-            run.notes["listed_outside_range_not_landed"] += 1
+    landed = {session_id: row["updated_at"] for session_id, row in state.items()}
+    for day, session in run.to_land(listed.values(), "started_at", landed,
+                                    "listed_outside_range_not_landed"):
+        by_day[day].append(session)
     for day in sorted(by_day):
         run.land(day, by_day[day])
     run.ensure_days()

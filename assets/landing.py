@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from assets.partitions import day_of
+from assets.partitions import day_of, iso
 from resources.concurrency import fetch_each
 from resources.config import SourceResource
 from resources.counters import RunCounters
@@ -86,7 +86,10 @@ class EntityRun:
         windows = [self.window] if self.window else []
         return any(first <= day <= last for first, last in [*windows, *self.repair_windows()])
 
+    @cached_property
     def committed(self) -> set[date]:
+        """Days this run family (a run and its re-executions) committed before this run began:
+        a re-executed run skips them."""
         return self.lake.committed_by(self.spec, self.run.root_run_id)
 
     def sibling(self, entity: str) -> EntitySpec:
@@ -115,6 +118,26 @@ class EntityRun:
         landed = {str(i) for i in self.lake.state(self.spec, []).column(self.spec.key).to_pylist()}
         gone = set(self.ledger.known(self.spec.name))
         return sorted(self.expected - landed - gone)
+
+    def to_land(self, listed: Iterable[dict[str, Any]], day_field: str,
+                landed: dict[Any, datetime], note: str) -> Iterator[tuple[date, dict[str, Any]]]:
+        """The listed records to land: new ones of the run's scope (or of a window read again)
+        and changed ones of any day, not in a day this run family already committed.
+        `landed` maps ids to the `updated_at` in the lake. Every record listed in scope is
+        expected in the lake after the run."""
+        for record in listed:
+            day = self.day_of(record, day_field)
+            if day is not None and self.in_scope(day):
+                self.expect(record[self.spec.key])
+            if day is None or day in self.committed:
+                continue
+            version = landed.get(record[self.spec.key])
+            if version is not None and iso(version) == record.get("updated_at"):
+                continue
+            if version is not None or self.in_scope(day):
+                yield day, record
+            else:
+                self.notes[note] += 1
 
     def settle_repairs(self) -> None:
         """Everything the repairs asked for has been read and landed."""

@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from resources.build_state import BuildState, lake_fingerprints, project_fingerprint
 from resources.lake import Lake
+from resources.quarantine import locate, verify
 from resources.warehouse import LakeResource
 
 DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
@@ -124,7 +125,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     model rebuilds from the whole lake. A lake file that cannot be read is quarantined (and its
     partition fetched again by the next run) instead of failing the build of every source."""
     store, state = lake.lake(), BuildState.load(lake.root)
-    for bad in store.verify(state.verified):
+    for bad in verify(store, state.verified):
         context.log.warning(f"quarantined unreadable lake file: {bad}")
     state.save()
     store.ensure_schema_files()
@@ -168,7 +169,7 @@ def _quarantining(context: dg.AssetExecutionContext, store: Lake,
             if attempt == MAX_QUARANTINE_RETRIES:
                 raise
             for path in exc.files:
-                found = store.spec_of(path)
+                found = locate(store, path)
                 if found is not None:
                     bad = store.quarantine(*found, path, RuntimeError("unreadable in dbt build"))
                     context.log.warning(f"quarantined unreadable lake file: {bad}; building again")

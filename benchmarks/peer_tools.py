@@ -20,8 +20,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.demo import KEYS, TRUTH, lake_counts
+from pipelines.demo import compared
 from pipelines.sandbox import SimulatorProcess
+from resources.lake import Lake
+from resources.sources import ALL_SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 DLT_VENV = ROOT / ".bench" / "dlt-venv"  # gitignored
@@ -155,24 +157,25 @@ def dagster_phases(home: Path, launched: float) -> Phases:
 
 def truth_counts(sims: SimulatorProcess) -> dict[str, int]:
     truths = {source: control.truth()["entities"] for source, control in sims.controls.items()}
-    return {entity: truths[source][name]["count"] for entity, (source, name) in TRUTH.items()}
+    return {s.name: truths[s.source][s.entity]["count"] for s in compared(truths)}
 
 
-def project_counts(out: Path) -> dict[str, int | None]:
-    counts = lake_counts(str(out / "warehouse"))
-    return {entity: counts.get(entity) for entity in TRUTH}
+def project_counts(out: Path, entities: list[str]) -> dict[str, int | None]:
+    lake = Lake(out / "warehouse")
+    return {e: len(lake.ids(spec)) for spec in ALL_SPECS if (e := spec.name) in entities}
 
 
-def dlt_counts(out: Path) -> dict[str, int | None]:
+def dlt_counts(out: Path, entities: list[str]) -> dict[str, int | None]:
     """Distinct ids per entity in dlt's Parquet tables (`<source>_<entity>`); None: not pulled."""
     counts: dict[str, int | None] = {}
-    for entity in TRUTH:
+    for spec in (s for s in ALL_SPECS if s.name in entities):
+        entity = spec.name
         table = out / "lake" / "lake" / entity.replace("/", "_")
         if not any(table.glob("*.parquet")):
             counts[entity] = None
             continue
         counts[entity] = duckdb.execute(
-            f"select count(distinct {KEYS.get(entity, 'id')}) "
+            f"select count(distinct {spec.key}) "
             f"from read_parquet('{table}/*.parquet', union_by_name = true)").fetchone()[0]
     return counts
 

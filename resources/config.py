@@ -16,7 +16,10 @@ from typing import Any, ClassVar
 
 import dagster as dg
 
+from resources.budget import SharedBudget
+from resources.counters import RunCounters
 from resources.errors import SourceConfigError
+from resources.http import ApiClient
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,17 @@ class SourceResource(dg.ConfigurableResource):
 
     def variable(self, field: str) -> str:
         return next(s.variable for s in self.settings if s.field == field)
+
+    def api(self, headers: dict[str, str], log: logging.Logger | None = None,
+            counters: RunCounters | None = None) -> ApiClient:
+        """An HTTP client of this source: its base URL, budget, credentials' variable."""
+        base_url = self.value("base_url")
+        return ApiClient(
+            source=self.source, base_url=base_url, headers=headers,
+            budget=SharedBudget.get(budget_name(self.source, base_url), self.rate()),
+            secret_variable=next(s.variable for s in self.settings if s.secret),
+            base_url_variable=self.variable("base_url"), timeout=self.timeout_seconds,
+            counters=counters, log=log)
 
     def client(self, log: logging.Logger | None = None) -> Any:
         raise NotImplementedError

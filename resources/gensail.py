@@ -10,8 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from resources.budget import SharedBudget
-from resources.config import Setting, SourceResource, budget_name
+from resources.config import Setting, SourceResource
 from resources.errors import SourceDataError
 from resources.http import ApiClient
 from resources.listing import Listing, ListingSpec
@@ -50,14 +49,9 @@ FEEDBACK_LISTING = ListingSpec("/api/v1/feedback", "feedback", _PAGES,
 
 
 class GensailClient:
-    def __init__(self, base_url: str, token: str, requests_per_minute: float,
-                 timeout: float = 30.0, log: logging.Logger | None = None) -> None:
-        budget = SharedBudget.get(budget_name(SOURCE, base_url), requests_per_minute)
-        self.api = ApiClient(source=SOURCE, base_url=base_url, budget=budget,
-                             headers={"Authorization": f"Bearer {token}"},
-                             secret_variable="GENSAIL_API_TOKEN",
-                             base_url_variable="GENSAIL_BASE_URL", timeout=timeout, log=log)
-        self.counters = self.api.counters
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.counters = api.counters
 
     def close(self) -> None:
         self.api.close()
@@ -111,5 +105,5 @@ class GensailResource(SourceResource):
     cursor_overlap_minutes: int = 60  # re-read this much before the high-water mark
 
     def client(self, log: logging.Logger | None = None) -> GensailClient:
-        return GensailClient(self.value("base_url"), self.value("api_token"), self.rate(),
-                             self.timeout_seconds, log)
+        return GensailClient(self.api({"Authorization": f"Bearer {self.value('api_token')}"},
+                                      log))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from resources.budget import SharedBudget
-from resources.config import Setting, SourceResource, budget_name
+from resources.config import Setting, SourceResource
 from resources.counters import RunCounters
 from resources.errors import SourceConfigError, SourceDataError
 from resources.http import ApiClient
@@ -38,19 +37,11 @@ ENTITIES = (PROJECTS, INTERVIEWS, TRANSCRIPTS, SUMMARIES)
 
 
 class GenwayClient:
-    def __init__(self, base_url: str, tenants: list[tuple[str, str]], requests_per_minute: float,
-                 timeout: float = 30.0, log: logging.Logger | None = None) -> None:
-        budget = SharedBudget.get(budget_name(SOURCE, base_url), requests_per_minute)
-        self.counters = RunCounters()
-        self.tenants = [tenant for tenant, _ in tenants]
-        self._apis = {
-            tenant: ApiClient(source=SOURCE, base_url=base_url, budget=budget,
-                              headers={"X-Api-Key": key, "X-Tenant-Id": tenant},
-                              secret_variable="GENWAY_TENANTS",
-                              base_url_variable="GENWAY_BASE_URL", timeout=timeout,
-                              counters=self.counters, log=log)
-            for tenant, key in tenants
-        }
+    def __init__(self, apis: dict[str, ApiClient], counters: RunCounters) -> None:
+        """One HTTP client per tenant (its own key), sharing the source's budget and counters."""
+        self.counters = counters
+        self.tenants = list(apis)
+        self._apis = apis
 
     def close(self) -> None:
         for api in self._apis.values():
@@ -112,5 +103,7 @@ class GenwayResource(SourceResource):
     tenants: str | None = None
 
     def client(self, log: logging.Logger | None = None) -> GenwayClient:
-        return GenwayClient(self.value("base_url"), parse_tenants(self.value("tenants")),
-                            self.rate(), self.timeout_seconds, log)
+        counters = RunCounters()
+        return GenwayClient({tenant: self.api({"X-Api-Key": key, "X-Tenant-Id": tenant}, log,
+                                              counters)
+                             for tenant, key in parse_tenants(self.value("tenants"))}, counters)

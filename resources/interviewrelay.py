@@ -11,8 +11,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from resources.budget import SharedBudget
-from resources.config import Setting, SourceResource, budget_name
+from resources.config import Setting, SourceResource
 from resources.errors import SourceDataError
 from resources.http import ApiClient
 from resources.listing import Listing, ListingSpec
@@ -53,15 +52,9 @@ SESSION_LISTING = ListingSpec("/api/sessions", "sessions", _PAGES,
 
 
 class InterviewRelayClient:
-    def __init__(self, base_url: str, api_key: str, requests_per_minute: float,
-                 timeout: float = 30.0, log: logging.Logger | None = None) -> None:
-        budget = SharedBudget.get(budget_name(SOURCE, base_url), requests_per_minute)
-        self.api = ApiClient(source=SOURCE, base_url=base_url, budget=budget,
-                             headers={"Authorization": f"Bearer {api_key}"},
-                             secret_variable="INTERVIEWRELAY_API_KEY",
-                             base_url_variable="INTERVIEWRELAY_BASE_URL", timeout=timeout,
-                             log=log)
-        self.counters = self.api.counters
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.counters = api.counters
 
     def close(self) -> None:
         self.api.close()
@@ -135,5 +128,5 @@ class InterviewRelayResource(SourceResource):
     api_key: str | None = None
 
     def client(self, log: logging.Logger | None = None) -> InterviewRelayClient:
-        return InterviewRelayClient(self.value("base_url"), self.value("api_key"), self.rate(),
-                                    self.timeout_seconds, log)
+        return InterviewRelayClient(
+            self.api({"Authorization": f"Bearer {self.value('api_key')}"}, log))

@@ -14,11 +14,9 @@ partition is fetched again. Records that break the contract are kept in
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +28,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock
 
 from resources.merge import conform, dedupe, merge
+from resources.quarantine import UNREADABLE, Quarantine, Quarantined
 from resources.records import RunInfo
 from resources.schemas import EntitySpec
 from resources.sources import ALL_SPECS
@@ -40,8 +39,6 @@ FILE = "data.parquet"
 # not configured) lands, and files written before a schema change read together with it.
 SCHEMA_FILE = "_schema.parquet"
 PARTITION = "_partition"  # the day of the partition a row of `Lake.state` came from
-UNREADABLE = (OSError, pa.ArrowException)
-log = logging.getLogger("interview_warehouse.lake")
 
 
 @dataclass(frozen=True)
@@ -56,15 +53,12 @@ class WriteResult:
     written: bool  # False when nothing changed and the file was left alone
 
 
-Quarantined = Callable[[EntitySpec, date, Path, str], None]
-
-
 class Lake:
     def __init__(self, warehouse_dir: str | Path, on_quarantine: Quarantined | None = None
                  ) -> None:
         self.root = Path(warehouse_dir).resolve() / "lake"
         self.raw = self.root / "raw"
-        self.on_quarantine = on_quarantine
+        self.quarantine = Quarantine(self.root, on_quarantine).move
         self._schema_files: set[str] = set()  # checked by this instance: once, not per write
 
     def entity_dir(self, spec: EntitySpec) -> Path:
@@ -161,6 +155,14 @@ class Lake:
         except (FileNotFoundError, *UNREADABLE):
             return 0, 0
 
+    def ids(self, spec: EntitySpec) -> set[str]:
+        """Distinct ids landed (for a snapshot, in the latest snapshot)."""
+        if spec.partitioned:
+            return {str(i) for i in self.state(spec, []).column(spec.key).to_pylist()}
+        days = self.landed_dates(spec)
+        table = self.read_partition(spec, days[-1]) if days else None
+        return set() if table is None else {str(i) for i in table[spec.key].to_pylist()}
+
     def read_partition(self, spec: EntitySpec, day: date) -> pa.Table | None:
         path = self.partition_path(spec, day)
         table = self._read(spec, day, path) if path.exists() else None
@@ -194,51 +196,6 @@ class Lake:
         self.ensure_schema_file(spec)
         return WriteResult(day, path, table.num_rows, counts.inserted, counts.updated,
                            counts.unchanged, _size(path), written)
-
-    def quarantine(self, spec: EntitySpec, day: date, path: Path, error: BaseException) -> Path:
-        """Move an unreadable file aside (never deleted), with why, and report it."""
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.root / "_quarantine" / path.relative_to(self.root).parent / (
-            f"{stamp}-{path.name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        reason = f"{type(error).__name__}: {error}"
-        target.with_suffix(".reason.json").write_text(json.dumps({
-            "entity": spec.name, "partition": day.isoformat(), "from": str(path),
-            "error": reason, "quarantined_at": stamp}, indent=2))
-        log.warning("%s: unreadable partition %s moved to %s (%s); it will be fetched again",
-                    spec.name, path, target, reason)
-        if self.on_quarantine is not None:
-            self.on_quarantine(spec, day, target, reason)
-        return target
-
-    def verify(self, seen: dict[str, list[int]]) -> list[Path]:
-        """Read the footer of every partition file not verified before (`seen`: path ->
-        [size, mtime_ns], updated in place); quarantine the unreadable. Returns them."""
-        bad = []
-        for spec in ALL_SPECS:
-            for day, path in self.partitions(spec):
-                stat = path.stat()
-                if seen.get(str(path)) == [stat.st_size, stat.st_mtime_ns]:
-                    continue
-                try:
-                    pq.read_metadata(path)
-                except UNREADABLE as exc:
-                    bad.append(self.quarantine(spec, day, path, exc))
-                    continue
-                seen[str(path)] = [stat.st_size, stat.st_mtime_ns]
-        return bad
-
-    def spec_of(self, path: Path) -> tuple[EntitySpec, date] | None:
-        """The entity and partition a lake file belongs to."""
-        try:
-            source, entity, part = path.resolve().relative_to(self.raw).parts[:3]
-        except ValueError:
-            return None
-        spec = next((s for s in ALL_SPECS if (s.source, s.entity) == (source, entity)), None)
-        if spec is None or not part.startswith("date="):
-            return None
-        return spec, date.fromisoformat(part.removeprefix("date="))
 
     def _read(self, spec: EntitySpec, day: date, path: Path, columns: list[str] | None = None
               ) -> pa.Table | None:

@@ -10,14 +10,16 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from pipelines.demo import KEYS, SNAPSHOTS, TRUTH, landed_scan
+from pipelines.demo import UNCOMPARED
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, ingestion_keys, range_tags
-from resources.sources import SOURCES
+from resources.lake import Lake
+from resources.schemas import EntitySpec
+from resources.sources import ALL_SPECS, SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 
-__all__ = ["KEYS", "ROOT", "SNAPSHOTS", "TRUTH", "assert_lake_matches_truth", "lake_query",
-           "landed_ids", "materialize", "metadata"]
+# Landed entities the simulators' truth holds an entity of the same name for.
+TRUTH = [spec.name for spec in ALL_SPECS if spec.name not in UNCOMPARED]
 
 
 def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(SOURCES),
@@ -36,21 +38,27 @@ def materialize(first: date, last: date, sources: tuple[str, ...] = tuple(SOURCE
                           raise_on_error=raise_on_error, selection=selection)
 
 
+def _spec(entity: str) -> EntitySpec:
+    source, name = entity.split("/")
+    return SOURCES[source].entity(name)
+
+
 def lake_query(sql: str, entity: str) -> list[tuple[Any, ...]]:
-    """Run `sql` with `{lake}` standing for the entity's rows (for snapshots, the latest)."""
-    scan = landed_scan(os.environ["WAREHOUSE_DIR"], entity)
+    """Run `sql` with `{lake}` standing for the entity's landed rows."""
+    scan = Lake(os.environ["WAREHOUSE_DIR"]).scan_sql(_spec(entity))
     return duckdb.execute(sql.format(lake=scan)).fetchall()
 
 
 def landed_ids(entity: str) -> list[str]:
-    key = KEYS.get(entity, "id")
-    return sorted(str(row[0]) for row in lake_query(f"select {key} from {{lake}}", entity))
+    """Ids landed (for a snapshot, in the latest snapshot), sorted."""
+    return sorted(Lake(os.environ["WAREHOUSE_DIR"]).ids(_spec(entity)))
 
 
 def assert_lake_matches_truth(sims) -> None:
     """Every entity's landed ids are exactly the ids the simulator says a full pull must land."""
     truths = {source: control.truth()["entities"] for source, control in sims.items()}
-    for entity, (source, name) in TRUTH.items():
+    for entity in TRUTH:
+        source, name = entity.split("/")
         assert landed_ids(entity) == sorted(map(str, truths[source][name]["ids"])), entity
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.genway import GenwayClient, parse_tenants
+from resources.genway import GenwayResource
 from tests.integration.ingest_support import ROOT, lake_query, materialize
 
 
@@ -28,8 +28,9 @@ def test_small_budget_completes_with_all_data_and_no_429(
     # The limiter, not the server, set the pace: the run cannot be faster than the budget.
     assert elapsed >= (stats["requests"] - rpm / 60) / (rpm / 60)
     live = set(sims["genway"].truth()["entities"]["interviews"]["ids"])
-    client = GenwayClient(pipeline_env["GENWAY_BASE_URL"],
-                          parse_tenants(pipeline_env["GENWAY_TENANTS"]), 3000, 30.0)
+    client = GenwayResource(base_url=pipeline_env["GENWAY_BASE_URL"],
+                            tenants=pipeline_env["GENWAY_TENANTS"],
+                            requests_per_minute="3000").client()
     listed = [item for tenant in client.tenants for item in client.list_interviews(tenant)]
     client.close()
     in_window = {item["interview_id"] for item in listed if item["interview_id"] in live
