@@ -24,7 +24,7 @@ import dagster as dg
 from assets import gensail, genway, interviewrelay
 from assets.landing import EntityRun
 from assets.partitions import DAILY, SINGLE_RUN, run_info, window
-from assets.reporting import GAP_CHECK, Outcome, events, has_gap_check
+from assets.reporting import GAP_CHECK, Outcome, asset_key, events, has_gap_check
 from resources.schemas import EntitySpec
 from resources.sources import SOURCES, Source
 
@@ -38,16 +38,12 @@ class IngestionFailed(Exception):
     """Some entities did not land completely; everything else did."""
 
 
-def asset_key(spec: EntitySpec) -> dg.AssetKey:
-    return dg.AssetKey([spec.source, spec.entity])
-
-
 def _asset_spec(spec: EntitySpec) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=asset_key(spec), group_name=spec.source, kinds={"python", "parquet"},
         description=inspect.getdoc(RUNNERS[spec.source][spec.entity]),
         partitions_def=DAILY if spec.partitioned else None, skippable=True,
-        deps=[dg.AssetKey([spec.source, spec.parent])] if spec.parent else [])
+        deps=[asset_key(SOURCES[spec.source].entity(spec.parent))] if spec.parent else [])
 
 
 def _check_specs(spec: EntitySpec) -> list[dg.AssetCheckSpec]:

@@ -29,6 +29,13 @@ SAMPLE = 5  # rejected records named in the check's metadata
 GAP_CHECK = "listed_records_landed"
 
 
+def asset_key(spec: EntitySpec) -> dg.AssetKey:
+    """`lake/<source>__<entity>`: the layer, as the warehouse's keys start with theirs, then a
+    name that says its source, since the UI often shows only a key's last part and two sources
+    have `transcripts`."""
+    return dg.AssetKey(["lake", f"{spec.source}__{spec.entity}"])
+
+
 def has_gap_check(spec: EntitySpec) -> bool:
     """Entities whose records are listed by the run (the others are fetched per parent)."""
     return spec.partitioned and not spec.child
@@ -63,7 +70,7 @@ def events(context: dg.AssetExecutionContext, outcome: Outcome, check: str) -> I
     run, spec = outcome.run, outcome.spec
     if run is None:
         return
-    key = dg.AssetKey([spec.source, spec.entity])
+    key = asset_key(spec)
     complete = outcome.error is None
     by_day: dict[date, list[WriteResult]] = defaultdict(list)
     for write in run.writes:

@@ -85,11 +85,11 @@ def failed(usage: Usage, label: str) -> None:
 
 
 def run_project(scale: float, now: datetime, out: Path) -> Run:
-    command = tools.project_command(str((now - timedelta(days=HISTORY_DAYS)).date()),
-                                    str(now.date()))
+    start = str((now - timedelta(days=HISTORY_DAYS)).date())
+    command = tools.project_command(start, str(now.date()))
     sims = start_sims(scale, now)
     try:
-        env = tools.project_env(sims, out)
+        env = tools.project_env(sims, out, start)
         usage = run_tree(command, env, out / "sync.log")
         failed(usage, "project sync")
         requests, refused = api_stats(sims)

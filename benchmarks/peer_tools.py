@@ -81,9 +81,12 @@ def dlt_env() -> dict[str, str]:
     return {**os.environ, "RUNTIME__DLTHUB_TELEMETRY": "false"}
 
 
-def project_env(sims: SimulatorProcess, out: Path) -> dict[str, str]:
+def project_env(sims: SimulatorProcess, out: Path, start: str) -> dict[str, str]:
+    """Fresh state, limits off, partitions from the simulators' first day (as a user sets
+    `INGEST_START_DATE` to the day their vendors' data begins)."""
     env = {**os.environ, **sims.env, "WAREHOUSE_DIR": str(out / "warehouse"),
-           "DAGSTER_HOME": str(out / "dagster_home"), "RATE_LIMIT_STATE_DIR": str(out / "budgets")}
+           "DAGSTER_HOME": str(out / "dagster_home"), "RATE_LIMIT_STATE_DIR": str(out / "budgets"),
+           "INGEST_START_DATE": start}
     for name in sims.env:
         if name.endswith("_REQUESTS_PER_MINUTE"):
             env[name] = str(UNLIMITED)

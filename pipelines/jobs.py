@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import dagster as dg
 
 from assets import ingest, report, warehouse, warehouse_reads
+from assets.reporting import asset_key
 from resources.sources import SOURCES
 
 INGESTION = ingest.ASSETS
@@ -25,7 +26,7 @@ sync_job = dg.define_asset_job(
 
 
 def ingestion_keys(sources: list[str]) -> list[dg.AssetKey]:
-    return [dg.AssetKey([name, spec.entity]) for name in sources
+    return [asset_key(spec) for name in sources
             for spec in SOURCES[name].entities]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.instance.ref import InstanceRef
 
 from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
 from pipelines.jobs import range_tags, scheduled_window, source_selection, warehouse_keys
@@ -59,8 +60,10 @@ def sync_job_def() -> dg.JobDefinition:
     return defs.resolve_job_def("sync_job")
 
 
-def instance() -> dg.DagsterInstance:
-    """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use)."""
+def instance(capture_logs: bool = True) -> dg.DagsterInstance:
+    """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use). Without
+    `capture_logs`, steps' stdout and stderr are not captured per step (Dagster spawns two
+    processes per stream for that): `sync` keeps them in its own log file instead."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -68,7 +71,11 @@ def instance() -> dg.DagsterInstance:
     if current is None or current == LEGACY_CONFIG or (
             current.startswith(MARKER) and current != INSTANCE_CONFIG):
         config.write_text(INSTANCE_CONFIG)
-    return dg.DagsterInstance.get()
+    if capture_logs:
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides={
+        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager",
+                         "class": "NoOpComputeLogManager"}}))
 
 
 @dataclass
@@ -106,7 +113,7 @@ def run_sync(start: date | None = None, end: date | None = None,
         raise SettingsError([f"--end {last} is before --start {first}"])
     if check and (problems := check_settings(sources)):
         raise SettingsError(problems)
-    target = dagster_instance or instance()
+    target = dagster_instance or instance(capture_logs=False)
     reap_orphaned_runs(target, WAREHOUSE_POOL)
     # One planned event per asset for a range, not one per partition: a 90-day sync would
     # otherwise store a thousand events before its first request.

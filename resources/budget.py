@@ -1,5 +1,5 @@
-"""A request budget shared by every thread and every process on this host (or, with
-`PIPELINE_DATABASE_URL`, every host): requests are paced on one timeline per vendor budget.
+"""A request budget shared by every thread and every process on this host: requests are
+paced on one timeline per vendor budget.
 
 The vendors count requests per client IP in a sliding window, so concurrent runs, backfills and
 the schedule must draw from one budget. Pacing is GCRA (the generic cell rate algorithm): each

@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from assets.reporting import asset_key
 from pipelines.demo import UNCOMPARED
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, ingestion_keys, range_tags
 from resources.lake import Lake
@@ -62,13 +63,14 @@ def assert_lake_matches_truth(sims) -> None:
         assert landed_ids(entity) == sorted(map(str, truths[source][name]["ids"])), entity
 
 
-def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
-    """The run's totals for an entity: its observation (partitioned) or its materialization
-    (snapshot)."""
+def metadata(result: dg.ExecuteInProcessResult, entity: str) -> dict[str, Any]:
+    """The run's totals for an entity (`source/entity`): its observation (partitioned) or its
+    materialization (snapshot)."""
+    asset = asset_key(_spec(entity)).to_user_string()
     for event in result.all_events:
         data = event.event_specific_data
         found = getattr(data, "materialization", None) or getattr(data, "asset_observation", None)
         if (found is not None and found.asset_key.to_user_string() == asset
                 and "requests" in found.metadata):
             return {k: getattr(v, "value", v) for k, v in found.metadata.items()}
-    raise AssertionError(f"no totals reported for {asset}")
+    raise AssertionError(f"no totals reported for {entity} ({asset})")

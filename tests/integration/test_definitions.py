@@ -22,11 +22,11 @@ def test_definitions_load_with_every_asset_job_and_schedule() -> None:
         "gensail": ["jobs", "algorithm_runs", "algorithms", "feedback", "algorithm_stats"],
         "interviewrelay": ["projects", "campaigns", "sessions", "transcripts", "billing_credits"],
     }.items():
-        assert {f"{source}/{e}" for e in entities} <= keys
+        assert {f"lake/{source}__{e}" for e in entities} <= keys
     assert {"warehouse/marts/fct_conversations", "warehouse/platform_summary"} <= keys
     # Lineage from API to mart: the staging model reads the ingestion asset.
     staging = repo.asset_graph.get(dg.AssetKey(["warehouse", "staging", "stg_genway__interviews"]))
-    assert dg.AssetKey(["genway", "interviews"]) in staging.parent_keys
+    assert dg.AssetKey(["lake", "genway__interviews"]) in staging.parent_keys
     checks = {key.name for key in repo.asset_graph.asset_check_keys}
     assert "conversations_match_lake" in checks
     assert any(name.startswith("unique_") for name in checks)  # dbt tests as asset checks
@@ -50,8 +50,8 @@ def test_schedule_requests_latest_partitions_plus_lookback(monkeypatch: pytest.M
     assert isinstance(request, dg.RunRequest)
     assert request.tags[RANGE_START] == "2026-11-02" and request.tags[RANGE_END] == "2026-11-05"
     selected = {key.to_user_string() for key in request.asset_selection}
-    sources = {key.split("/")[0] for key in selected}
-    assert sources == {"gensail", "warehouse"}  # the configured source, then the warehouse
+    landed = {key.split("/")[1].split("__")[0] for key in selected if key.startswith("lake/")}
+    assert landed == {"gensail"}  # the configured source, then the warehouse
     assert "warehouse/marts/fct_conversations" in selected
     assert request.run_key == "2026-11-05T07"
 
@@ -72,7 +72,7 @@ def test_ingestion_outside_the_sync_job_triggers_a_warehouse_rebuild() -> None:
                                               asset_selection=selection)
     assert first.total_requested == 0  # nothing landed yet: nothing to build
     instance.report_runless_asset_event(dg.AssetMaterialization(
-        asset_key=["genway", "interviews"], partition="2026-11-01"))
+        asset_key=["lake", "genway__interviews"], partition="2026-11-01"))
     second = dg.evaluate_automation_conditions(defs=defs, instance=instance,
                                                asset_selection=selection, cursor=first.cursor)
     for model in (["staging", "stg_genway__interviews"], ["marts", "fct_conversations"]):

@@ -93,7 +93,7 @@ def test_an_out_of_contract_record_is_rejected_alone(
     assert json.loads(row["_raw_json"])["duration_seconds"] == 12.5
     checks = {(c.asset_key.to_user_string(), c.check_name): c
               for c in result.get_asset_check_evaluations()}
-    check = checks[("genway/interviews", "records_match_contract")]
+    check = checks[("lake/genway__interviews", "records_match_contract")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert check.metadata["rejected_records"].value == 1
-    assert checks[("genway/transcripts", "records_match_contract")].passed
+    assert checks[("lake/genway__transcripts", "records_match_contract")].passed

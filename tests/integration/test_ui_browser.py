@@ -1,7 +1,8 @@
 """The Dagster UI as a newcomer meets it, in a real browser: `interview-warehouse ui` (what
-`python3 dev.py ui` starts), a 3-day backfill of one ingestion asset launched from the
-Materialize dialog, one partition's row count read on the asset page against the lake, and the
-warehouse rebuilt after it. Screenshots of each step are kept in `.test-artifacts/ui/`."""
+`python3 dev.py ui` starts), the warehouse's lineage with its inputs named by their source, a
+3-day backfill of one ingestion asset launched from the Materialize dialog, one partition's row
+count read on the asset page against the lake, and the warehouse rebuilt after it. Screenshots
+of each step are kept in `.test-artifacts/ui/`."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import pytest
 from tests.integration.browser import artifact, chromium
 from tests.integration.ingest_support import ROOT
 
-ASSET = "genway/interviews"
+ASSET = "lake/genway__interviews"
 T = TypeVar("T")
 
 
@@ -73,8 +74,11 @@ def test_a_backfill_from_the_ui_lands_and_the_warehouse_rebuilds(tmp_path: Path)
             # whenever it shows, as a newcomer would.
             welcome = page.get_by_role("button", name="Skip")
             page.add_locator_handler(welcome, lambda button: button.click())
-            page.goto(f"{base}/asset-groups/warehouse", wait_until="networkidle")
-            page.get_by_text("genway", exact=True).first.wait_for()
+            page.goto(f"{base}/locations/pipelines.definitions/asset-groups/warehouse",
+                      wait_until="networkidle")
+            # The warehouse's inputs say their source: two sources have `transcripts`.
+            for upstream in ("genway__transcripts", "interviewrelay__transcripts"):
+                page.get_by_text(upstream, exact=True).first.wait_for()
             page.screenshot(path=str(artifact("ui", "1-asset-graph.png")))
 
             page.goto(f"{base}/assets/{ASSET}", wait_until="networkidle")
