@@ -131,7 +131,9 @@ class PoolWatch:
         waiting_since: float | None = None
         while not self._stop.wait(self.interval):
             info = self.instance.event_log_storage.get_concurrency_info(self.pool)
-            if not any(self._is_mine(step.run_id) for step in info.pending_steps):
+            # A pending step that was assigned a slot holds it: only unassigned ones wait.
+            if not any(self._is_mine(step.run_id) for step in info.pending_steps
+                       if step.assigned_timestamp is None):
                 waiting_since = None
                 continue
             waiting_since = waiting_since or time.monotonic() - self.interval

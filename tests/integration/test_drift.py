@@ -81,7 +81,7 @@ def test_a_listing_that_never_settles_fails_naming_it_then_the_next_run_lands_th
                               capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stderr[-3000:]
     # The run failed, naming the entity and the window it could not pin down, in the table…
-    assert "FAILED gensail/jobs: /api/v1/jobs (created_after=2026-08-01" in done.stdout
+    assert "FAILED lake/gensail__jobs: /api/v1/jobs (created_after=2026-08-01" in done.stdout
     assert "kept changing while it was read" in done.stdout
     # …and the warehouse was still built over what landed.
     assert "warehouse: built over what landed" in done.stdout
