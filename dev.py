@@ -62,21 +62,35 @@ def ensure_env() -> None:
     _run(PY, "-c", "import assets.warehouse")
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's Chromium (Playwright cannot download a browser here):
-    installed with apt-get when it is missing."""
-    if Path(CHROMIUM).exists():
+def postgres_bin() -> Path | None:
+    """Where PostgreSQL's server programs are (Debian keeps them off PATH)."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return versions[-1].parent if versions else None
+
+
+def ensure_system_packages() -> None:
+    """What the integration tests start themselves: Debian's Chromium for the browser tests
+    (Playwright cannot download a browser here) and a PostgreSQL server for the multi-host
+    tests. Installed with apt-get when missing."""
+    missing = [package for package, present in (("chromium", Path(CHROMIUM).exists()),
+                                                ("postgresql", postgres_bin() is not None))
+               if not present]
+    if not missing:
         return
     apt = shutil.which("apt-get")
     if apt is None:
-        print(f"dev.py: {CHROMIUM} is missing and there is no apt-get to install it; "
-              "the browser tests will fail", flush=True)
+        print(f"dev.py: {', '.join(missing)} missing and there is no apt-get to install it; "
+              "the tests that need it will fail", flush=True)
         return
-    print("dev.py: installing Debian's chromium for the browser tests", flush=True)
+    print(f"dev.py: installing Debian's {', '.join(missing)} for the integration tests",
+          flush=True)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     _run(*sudo, apt, "-qq", "update", env=env)
-    _run(*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
+    _run(*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
 
 
 def main(argv: list[str]) -> int:
@@ -91,7 +105,7 @@ def main(argv: list[str]) -> int:
     elif command == "test":
         unit = "--unit" in rest
         if not unit:
-            ensure_chromium()
+            ensure_system_packages()
         rest = [arg for arg in rest if arg != "--unit"]
         cmd = [PY, "-m", "pytest", *(["tests/unit"] if unit else []), *rest]
     elif command == "lint":

@@ -182,6 +182,7 @@ def _build(context: dg.AssetExecutionContext | None, dbt: DbtCliResource, lake: 
     its Dagster events (reported by the caller after the swap)."""
     files = lake.warehouse_files()
     with files.build() as build_path, _environment(WAREHOUSE_DIR=str(lake.root),
+                                                   LAKE_DIR=str(lake.lake_root),
                                                    DBT_DUCKDB_PATH=str(build_path)):
         # One target folder per warehouse, reused: dbt then parses only what changed.
         invocation = dbt.cli(args, context=context, raise_on_error=False,

@@ -25,6 +25,7 @@ from pipelines.sync import run_sync
 from resources.lake import Lake
 from resources.schemas import EntitySpec
 from resources.sources import ALL_SPECS
+from resources.warehouse import lake_path
 
 # A landed entity is compared with the simulator's truth entity of the same name, but for the
 # credit balance (one record, no id to compare) and session files (the truth holds the sessions
@@ -65,9 +66,9 @@ def run_demo(scale: float = 1.0, seed: int = 1) -> int:
         outcome = run_sync(start=(now - timedelta(days=91)).date(), end=now.date(),
                            progress=True)
         print_sync(outcome)
-        print(f"  took {time.monotonic() - started:.1f} s; lake at {warehouse_dir()}/lake/raw")
+        lake = Lake(warehouse_dir(), root=lake_path(os.environ.get("LAKE_URL"), warehouse_dir()))
+        print(f"  took {time.monotonic() - started:.1f} s; lake at {lake.raw}")
         truths = {source: control.truth()["entities"] for source, control in sims.controls.items()}
-        lake = Lake(warehouse_dir())
         specs = compared(truths)
         matches = print_landed({s.name: len(lake.ids(s)) for s in specs},
                                {s.name: truths[s.source][s.entity]["count"] for s in specs})

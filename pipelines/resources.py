@@ -24,11 +24,14 @@ def env(name: str) -> dg.EnvVar | None:
 
 
 def build_resources() -> dict[str, Any]:
-    sources = {name: source.resource(**{s.field: env(s.variable) for s in source.settings})
+    shared = env("PIPELINE_DATABASE_URL")
+    sources = {name: source.resource(**{s.field: env(s.variable) for s in source.settings},
+                                     database_url=shared)
                for name, source in SOURCES.items()}
     return {
         **sources,
-        "lake": LakeResource(warehouse_dir=env("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR),
+        "lake": LakeResource(warehouse_dir=env("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR,
+                             lake_url=env("LAKE_URL"), database_url=shared),
         "dbt": dbt_cli(),
         # Dagster-side reads never take the write lock (DuckDBResource opens read-write unless
         # told otherwise).

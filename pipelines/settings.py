@@ -8,7 +8,7 @@ from pathlib import Path
 
 from resources.preflight import check_directory, check_sources
 from resources.sources import SOURCES
-from resources.warehouse import DEFAULT_WAREHOUSE_DIR
+from resources.warehouse import DEFAULT_WAREHOUSE_DIR, lake_path
 
 DEFAULT_DAGSTER_HOME = "dagster_home"
 
@@ -28,10 +28,36 @@ def configured_sources() -> list[str]:
 
 
 def check_settings(sources: list[str]) -> list[str]:
-    """One line per problem: the directories first (no request is worth making if they are
-    wrong), then one cheap request per source."""
+    """One line per problem: the directories and the shared state first (no request is worth
+    making if they are wrong), then one cheap request per source."""
     problems = [p for p in (check_directory("WAREHOUSE_DIR", warehouse_dir()),
-                            check_directory("DAGSTER_HOME", str(dagster_home()))) if p]
+                            check_directory("DAGSTER_HOME", str(dagster_home())),
+                            *check_shared_state()) if p]
     if problems:
         return problems
     return check_sources([SOURCES[name].from_environment() for name in sources])
+
+
+def check_shared_state() -> list[str]:
+    """`LAKE_URL`, `PIPELINE_DATABASE_URL` and `DAGSTER_POSTGRES_URL`, when set. Messages name
+    the variable, never its value (a database URL holds a password)."""
+    problems = []
+    try:
+        lake = lake_path(os.environ.get("LAKE_URL"), warehouse_dir())
+    except ValueError as exc:
+        problems.append(str(exc))
+    else:
+        if os.environ.get("LAKE_URL"):
+            problems.append(check_directory("LAKE_URL", str(lake)) or "")
+    dagster_url = os.environ.get("DAGSTER_POSTGRES_URL")
+    if dagster_url and not dagster_url.startswith("postgresql+psycopg2://"):
+        problems.append("DAGSTER_POSTGRES_URL must start with postgresql+psycopg2:// (with a bare "
+                        "postgresql:// SQLAlchemy picks psycopg 3, which is not installed)")
+    if url := os.environ.get("PIPELINE_DATABASE_URL"):
+        from resources.postgres import Database, SharedStateError
+
+        try:
+            Database.get(url)
+        except SharedStateError as exc:
+            problems.append(str(exc))
+    return [p for p in problems if p]

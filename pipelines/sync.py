@@ -42,6 +42,14 @@ run_monitoring:
   cancel_timeout_seconds: 180
   free_slots_after_run_end_seconds: 30
 """
+# With `DAGSTER_POSTGRES_URL`, runs, events, schedules and the pools' slots live in PostgreSQL:
+# every host's runs then share one instance (and one warehouse_build slot). The URL is read from
+# the environment by Dagster, never written into the file.
+POSTGRES_STORAGE = """storage:
+  postgres:
+    postgres_url:
+      env: DAGSTER_POSTGRES_URL
+"""
 LEGACY_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
 DEFAULT_POOL_WAIT_SECONDS = 1800
 
@@ -68,9 +76,11 @@ def instance(capture_logs: bool = True) -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     current = config.read_text() if config.exists() else None
+    wanted = INSTANCE_CONFIG + (POSTGRES_STORAGE if os.environ.get("DAGSTER_POSTGRES_URL")
+                                else "")
     if current is None or current == LEGACY_CONFIG or (
-            current.startswith(MARKER) and current != INSTANCE_CONFIG):
-        config.write_text(INSTANCE_CONFIG)
+            current.startswith(MARKER) and current != wanted):
+        config.write_text(wanted)
     if capture_logs:
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides={

@@ -1,5 +1,5 @@
-"""A request budget shared by every thread and every process on this host: requests are
-paced on one timeline per vendor budget.
+"""A request budget shared by every thread and every process on this host (or, with
+`PIPELINE_DATABASE_URL`, on every host): requests are paced on one timeline per vendor budget.
 
 The vendors count requests per client IP in a sliding window, so concurrent runs, backfills and
 the schedule must draw from one budget. Pacing is GCRA (the generic cell rate algorithm): each
@@ -15,7 +15,8 @@ after its slot), and only the vendor knows its real window: its answers say how 
 budget needs, which is what lets it run at 97 % or more of the vendor's rate without 429s.
 
 The timeline lives in a small file per budget under `RATE_LIMIT_STATE_DIR`, updated under an
-operating-system lock (a killed process releases it at once).
+operating-system lock (a killed process releases it at once), or in a row of the shared
+PostgreSQL database under a row lock, stamped by the database's clock (`postgres.py`).
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ class FileTimeline:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _timeline(name: str, where: str, database_url: str | None) -> Timeline:
+    if database_url:
+        from resources.postgres import Database, PostgresTimeline  # only where it is used
+
+        return PostgresTimeline(Database.get(database_url), name)
+    return FileTimeline(Path(where) / f"{name}.budget.json")
+
+
 class SharedBudget:
     """`acquire()` blocks until a request may be sent; returns the seconds it waited."""
 
@@ -90,15 +99,16 @@ class SharedBudget:
         self.timeline = timeline
 
     @classmethod
-    def get(cls, name: str, requests_per_minute: float, state_dir: Path | None = None
-            ) -> SharedBudget:
-        """One instance per (budget, state, rate) in a process."""
-        directory = (state_dir or default_state_dir()).resolve()
-        key = (name, str(directory), float(requests_per_minute))
+    def get(cls, name: str, requests_per_minute: float, state_dir: Path | None = None,
+            database_url: str | None = None) -> SharedBudget:
+        """One instance per (budget, state, rate) in a process. With `database_url` the
+        timeline is a row in that PostgreSQL database, shared by every host."""
+        where = database_url or str((state_dir or default_state_dir()).resolve())
+        key = (name, where, float(requests_per_minute))
         with cls._instances_lock:
             if key not in cls._instances:
-                cls._instances[key] = cls(name, requests_per_minute,
-                                          FileTimeline(directory / f"{name}.budget.json"))
+                cls._instances[key] = cls(name, requests_per_minute, _timeline(name, where,
+                                                                                database_url))
             return cls._instances[key]
 
     @property

@@ -72,6 +72,8 @@ class SourceResource(dg.ConfigurableResource):
     requests_per_minute: str | None = None
     timeout_seconds: float = 30.0
     max_concurrency: int = 8
+    # `PIPELINE_DATABASE_URL`: the budget's timeline in PostgreSQL, shared by every host.
+    database_url: str | None = None
 
     def is_configured(self) -> bool:
         return not is_unset(*(getattr(self, s.field) for s in self.settings if s.required))
@@ -98,7 +100,8 @@ class SourceResource(dg.ConfigurableResource):
         base_url = self.value("base_url")
         return ApiClient(
             source=self.source, base_url=base_url, headers=headers,
-            budget=SharedBudget.get(budget_name(self.source, base_url), self.rate()),
+            budget=SharedBudget.get(budget_name(self.source, base_url), self.rate(),
+                                    database_url=self.database_url or None),
             secret_variable=next(s.variable for s in self.settings if s.secret),
             base_url_variable=self.variable("base_url"), timeout=self.timeout_seconds,
             counters=counters, log=log)

@@ -1,4 +1,5 @@
-"""The Parquet lake: `<warehouse>/lake/raw/<source>/<entity>/date=YYYY-MM-DD/data.parquet`.
+"""The Parquet lake: `<lake>/raw/<source>/<entity>/date=YYYY-MM-DD/data.parquet`, where `<lake>`
+is `WAREHOUSE_DIR/lake` unless `LAKE_URL` says otherwise.
 
 One file per partition. A write merges the new rows into the partition by id (`merge.py`),
 writes a temporary file and renames it over the old one: readers see the old partition or the
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -54,9 +56,14 @@ class WriteResult:
 
 
 class Lake:
-    def __init__(self, warehouse_dir: str | Path, on_quarantine: Quarantined | None = None
-                 ) -> None:
-        self.root = Path(warehouse_dir).resolve() / "lake"
+    """`root` (default `<warehouse_dir>/lake`) may be elsewhere, on a filesystem every host
+    mounts; then `locks` should be locks every host sees (`postgres.Database.lock`)."""
+
+    def __init__(self, warehouse_dir: str | Path, on_quarantine: Quarantined | None = None,
+                 root: Path | None = None,
+                 locks: Callable[[str], AbstractContextManager[object]] | None = None) -> None:
+        self.root = root or Path(warehouse_dir).resolve() / "lake"
+        self._locks = locks
         self.raw = self.root / "raw"
         self.quarantine = Quarantine(self.root, on_quarantine).move
         self._schema_files: set[str] = set()  # checked by this instance: once, not per write
@@ -210,7 +217,9 @@ class Lake:
             self.quarantine(spec, day, path, exc)
             return None
 
-    def _lock(self, spec: EntitySpec, day: date) -> FileLock:
+    def _lock(self, spec: EntitySpec, day: date) -> AbstractContextManager[object]:
+        if self._locks is not None:
+            return self._locks(f"lake:{spec.name}:{day.isoformat()}")
         lock = self.root / "_locks" / spec.source / spec.entity / f"{day.isoformat()}.lock"
         lock.parent.mkdir(parents=True, exist_ok=True)
         return FileLock(str(lock))

@@ -34,7 +34,8 @@ class Source:
         """The resource with its settings' values themselves, for use outside a Dagster run
         (the settings check before a sync)."""
         return self.resource(**{s.field: os.environ.get(s.variable) or None
-                                for s in self.settings})
+                                for s in self.settings},
+                             database_url=os.environ.get("PIPELINE_DATABASE_URL") or None)
 
 
 SOURCES: dict[str, Source] = {source.name: source for source in (

@@ -1,4 +1,4 @@
-"""Where the lake, the ledger and the DuckDB warehouse live (`WAREHOUSE_DIR`).
+"""Where the lake, the ledger and the DuckDB warehouse live (`WAREHOUSE_DIR`, `LAKE_URL`).
 
 The warehouse is `WAREHOUSE_DIR/warehouse.duckdb`, and analysts may hold it open read-only at any
 time. DuckDB lets one process write a file and locks it, so a build never writes that file: it
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from filelock import FileLock, Timeout
@@ -26,6 +27,9 @@ from filelock import FileLock, Timeout
 from resources.lake import Lake
 from resources.ledger import Ledger
 from resources.schemas import EntitySpec
+
+if TYPE_CHECKING:
+    from resources.postgres import Database
 
 DEFAULT_WAREHOUSE_DIR = "./warehouse"
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -93,15 +97,43 @@ class WarehouseFiles:
             lock.release()
 
 
+def lake_path(lake_url: str | None, warehouse_dir: str | Path) -> Path:
+    """The lake's folder: `LAKE_URL` (`file://…` or a path, for example on a filesystem every
+    host mounts), by default `WAREHOUSE_DIR/lake`."""
+    if not lake_url:
+        return Path(warehouse_dir).resolve() / "lake"
+    scheme, _, rest = lake_url.partition("://")
+    if not rest:
+        return Path(lake_url).resolve()
+    if scheme == "file":
+        return Path(rest).resolve()
+    raise ValueError(f"LAKE_URL: {scheme}:// lakes are not supported yet; use a path or "
+                     "file:// URL (a filesystem every host mounts)")
+
+
 class LakeResource(dg.ConfigurableResource):
-    """The Parquet lake under `WAREHOUSE_DIR/lake/raw`, the fetch ledger and the warehouse file
-    beside it."""
+    """The Parquet lake (`LAKE_URL`, by default `WAREHOUSE_DIR/lake`), the fetch ledger and the
+    warehouse file in `WAREHOUSE_DIR`. With `PIPELINE_DATABASE_URL` the ledger and the
+    partitions' locks are in that PostgreSQL database, shared by every host."""
 
     warehouse_dir: str = DEFAULT_WAREHOUSE_DIR
+    lake_url: str | None = None
+    database_url: str | None = None
 
     @property
     def root(self) -> Path:
         return Path(self.warehouse_dir).resolve()
+
+    @property
+    def lake_root(self) -> Path:
+        return lake_path(self.lake_url, self.root)
+
+    def _database(self) -> Database | None:
+        if not self.database_url:
+            return None
+        from resources.postgres import Database  # only where it is used
+
+        return Database.get(self.database_url)
 
     def lake(self) -> Lake:
         ledger = self.ledger()
@@ -112,9 +144,14 @@ class LakeResource(dg.ConfigurableResource):
                 ledger.add_repair(spec.name, {"first": day.isoformat(), "last": day.isoformat()},
                                   f"quarantined {path}: {reason}")
 
-        return Lake(self.root, on_quarantine=refetch)
+        database = self._database()
+        return Lake(self.root, on_quarantine=refetch, root=self.lake_root,
+                    locks=database.lock if database is not None else None)
 
     def ledger(self) -> Ledger:
+        database = self._database()
+        if database is not None:
+            return Ledger.shared(database)
         return Ledger(self.root / "state" / "ledger.sqlite")
 
     def warehouse_files(self) -> WarehouseFiles:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
-from pipelines.settings import configured_sources
+from pipelines.settings import check_shared_state, configured_sources
 from resources.errors import SourceConfigError
 from resources.gensail import GensailResource
 from resources.interviewrelay import InterviewRelayResource
 from resources.sources import SOURCES
+from resources.warehouse import lake_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,3 +45,28 @@ def test_the_env_example_copied_as_it_is_configures_nothing(
         if sep and not name.startswith("#"):
             monkeypatch.setenv(name.strip(), value.split("#")[0].strip())
     assert configured_sources() == []
+
+
+def test_the_lake_defaults_to_the_warehouse_and_takes_a_path_or_file_url(tmp_path: Path) -> None:
+    assert lake_path(None, tmp_path) == tmp_path.resolve() / "lake"
+    assert lake_path(f"file://{tmp_path}/shared", "ignored") == tmp_path / "shared"
+    assert lake_path(str(tmp_path / "mounted"), "ignored") == tmp_path / "mounted"
+    with pytest.raises(ValueError, match="LAKE_URL: s3:// lakes are not supported yet"):
+        lake_path("s3://bucket/lake", tmp_path)
+
+
+def test_shared_state_settings_are_checked_naming_the_variable_never_the_password(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    password = "hunter2-not-shown"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("LAKE_URL", "s3://bucket/lake")
+    monkeypatch.setenv("DAGSTER_POSTGRES_URL", f"postgresql://u:{password}@127.0.0.1:{port}/db")
+    monkeypatch.setenv("PIPELINE_DATABASE_URL", f"postgresql://u:{password}@127.0.0.1:{port}/db")
+    problems = check_shared_state()
+    assert [p.split(":")[0].split(" ")[0] for p in problems] == [
+        "LAKE_URL", "DAGSTER_POSTGRES_URL", "PIPELINE_DATABASE_URL"]
+    assert "cannot connect" in problems[2] and str(port) in problems[2]
+    assert all(password not in problem for problem in problems)
