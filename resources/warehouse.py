@@ -43,7 +43,12 @@ class WarehouseBusy(Exception):
 
 
 class WarehouseFiles:
-    def __init__(self, root: Path) -> None:
+    """`publish_to`: a folder other hosts read (beside a shared lake), where a copy of each
+    swapped-in build is renamed into place, so that they open a whole build or the previous
+    one, never a copy in progress."""
+
+    def __init__(self, root: Path, publish_to: Path | None = None) -> None:
+        self.publish_to = publish_to
         self.path = root / WAREHOUSE_FILE
         self.build_path = root / "build" / WAREHOUSE_FILE
         self._lock = root / "state" / "warehouse-build.lock"
@@ -91,10 +96,22 @@ class WarehouseFiles:
                     shutil.copyfile(self.path, self.build_path)
                 yield self.build_path
                 os.replace(self.build_path, self.path)
+                if self.publish_to is not None:
+                    self._publish()
             finally:
                 self._clear_build()
         finally:
             lock.release()
+
+    def _publish(self) -> None:
+        assert self.publish_to is not None
+        self.publish_to.mkdir(parents=True, exist_ok=True)
+        tmp = self.publish_to / f".{WAREHOUSE_FILE}.{os.getpid()}.tmp"
+        try:
+            shutil.copyfile(self.path, tmp)
+            os.replace(tmp, self.publish_to / WAREHOUSE_FILE)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def lake_path(lake_url: str | None, warehouse_dir: str | Path) -> Path:
@@ -155,4 +172,6 @@ class LakeResource(dg.ConfigurableResource):
         return Ledger(self.root / "state" / "ledger.sqlite")
 
     def warehouse_files(self) -> WarehouseFiles:
-        return WarehouseFiles(self.root)
+        # A lake of its own (`LAKE_URL`) is one other hosts read: so is the warehouse then.
+        return WarehouseFiles(self.root, publish_to=self.lake_root / "published"
+                              if self.lake_url else None)

@@ -1,7 +1,8 @@
 """Beyond one host: `sync` processes that share nothing but a PostgreSQL database (the Dagster
 instance, the request budgets, the ledger, the partitions' locks) and the lake's folder, each
 with its own `TMPDIR`, `WAREHOUSE_DIR`, `DAGSTER_HOME` and local budget folder, as pods would.
-A private PostgreSQL runs on a free loopback port for the test."""
+A private PostgreSQL runs on a free loopback port for the test; analysts elsewhere read the
+warehouse published beside the lake."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.sandbox import SimulatorProcess
@@ -111,9 +113,15 @@ def test_two_hosts_share_one_budget_ledger_and_lake_and_a_third_builds_the_truth
                                "sync"], cwd=ROOT, env=third, capture_output=True, text=True,
                               timeout=600)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        expected = expected_from_truth(sims)
+        # Analysts on any other host read the build published beside the lake.
+        with duckdb.connect(str(lake_dir / "published" / "warehouse.duckdb"),
+                            read_only=True) as published:
+            keys = published.execute("select conversation_key from marts.fct_conversations")
+            assert {row[0] for row in keys.fetchall()} == expected["conversations"]
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("WAREHOUSE_DIR", third["WAREHOUSE_DIR"])
-            assert actual_in_warehouse() == expected_from_truth(sims)
+            assert actual_in_warehouse() == expected
             patch.setenv("DAGSTER_HOME", third["DAGSTER_HOME"])
             patch.setenv("DAGSTER_POSTGRES_URL", url)
             with dg.DagsterInstance.get() as instance:
