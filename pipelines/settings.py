@@ -47,7 +47,10 @@ def check_shared_state() -> list[str]:
     except ValueError as exc:
         problems.append(str(exc))
     else:
-        if os.environ.get("LAKE_URL"):
+        url = os.environ.get("LAKE_URL") or ""
+        if url.startswith("s3://"):
+            problems.append(check_bucket(url, lake) or "")
+        elif url:
             problems.append(check_directory("LAKE_URL", str(lake)) or "")
     dagster_url = os.environ.get("DAGSTER_POSTGRES_URL")
     if dagster_url and not dagster_url.startswith("postgresql+psycopg2://"):
@@ -61,3 +64,13 @@ def check_shared_state() -> list[str]:
         except SharedStateError as exc:
             problems.append(str(exc))
     return [p for p in problems if p]
+
+
+def check_bucket(url: str, mirror: Path) -> str | None:
+    from resources.object_lake import ObjectMirror
+
+    try:
+        ObjectMirror(url, mirror).check()
+    except OSError as exc:  # Arrow's errors name the bucket and the endpoint, not the keys
+        return f"LAKE_URL: cannot list {url}: {str(exc).strip().splitlines()[0]}"
+    return None

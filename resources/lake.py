@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock
 
 from resources.merge import conform, dedupe, merge
+from resources.object_lake import ObjectMirror
 from resources.quarantine import UNREADABLE, Quarantine, Quarantined
 from resources.records import RunInfo
 from resources.schemas import EntitySpec
@@ -61,12 +62,33 @@ class Lake:
 
     def __init__(self, warehouse_dir: str | Path, on_quarantine: Quarantined | None = None,
                  root: Path | None = None,
-                 locks: Callable[[str], AbstractContextManager[object]] | None = None) -> None:
+                 locks: Callable[[str], AbstractContextManager[object]] | None = None,
+                 mirror: ObjectMirror | None = None) -> None:
         self.root = root or Path(warehouse_dir).resolve() / "lake"
-        self._locks = locks
+        self._locks, self.mirror = locks, mirror
         self.raw = self.root / "raw"
-        self.quarantine = Quarantine(self.root, on_quarantine).move
+        self._quarantine = Quarantine(self.root, on_quarantine)
         self._schema_files: set[str] = set()  # checked by this instance: once, not per write
+
+    def quarantine(self, spec: EntitySpec, day: date, path: Path, error: BaseException
+                   ) -> Path:
+        target = self._quarantine.move(spec, day, path, error)
+        if self.mirror is not None:
+            for moved in (target, target.with_suffix(".reason.json")):
+                self.mirror.push(moved)
+            self.mirror.delete(path)
+        return target
+
+    def commit(self, path: Path, table: pa.Table) -> None:
+        """Write a whole file atomically; with a mirror, upload it (the commit point)."""
+        self._atomic_write(path, table)
+        if self.mirror is not None:
+            self.mirror.push(path)
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        if self.mirror is not None:
+            self.mirror.delete(path)
 
     def entity_dir(self, spec: EntitySpec) -> Path:
         return self.raw / spec.source / spec.entity
@@ -103,7 +125,7 @@ class Lake:
         except UNREADABLE:
             current = False  # a damaged schema file carries no data: simply rewritten
         if not current:
-            self._atomic_write(path, spec.schema().empty_table())
+            self.commit(path, spec.schema().empty_table())
         self._schema_files.add(spec.name)
 
     def footer(self, spec: EntitySpec, day: date) -> dict[str, str]:
@@ -179,6 +201,8 @@ class Lake:
         """Merge `new` into the partition by id; the newer `spec.version` wins."""
         path = self.partition_path(spec, day)
         with self._lock(spec, day):
+            if self.mirror is not None:
+                self.mirror.refresh(path)  # another host may have written it since the pull
             old = self.read_partition(spec, day)
             merged, counts = merge(spec, old, new)
             written = old is None or counts.inserted + counts.updated > 0
@@ -194,6 +218,8 @@ class Lake:
         path = self.partition_path(spec, day)
         table = dedupe(spec, table)
         with self._lock(spec, day):
+            if self.mirror is not None:
+                self.mirror.refresh(path)
             old = self.read_partition(spec, day)
             _, counts = merge(spec, old, table)
             written = old is None or old.num_rows != table.num_rows or (
@@ -218,16 +244,21 @@ class Lake:
             return None
 
     def _lock(self, spec: EntitySpec, day: date) -> AbstractContextManager[object]:
+        return self.lock(f"{spec.source}/{spec.entity}/{day.isoformat()}")
+
+    def lock(self, name: str) -> AbstractContextManager[object]:
+        """A lock on one file of the lake, for every process that writes it (every host's,
+        with `locks`)."""
         if self._locks is not None:
-            return self._locks(f"lake:{spec.name}:{day.isoformat()}")
-        lock = self.root / "_locks" / spec.source / spec.entity / f"{day.isoformat()}.lock"
+            return self._locks(f"lake:{name}")
+        lock = self.root / "_locks" / f"{name}.lock"
         lock.parent.mkdir(parents=True, exist_ok=True)
         return FileLock(str(lock))
 
     def _write(self, path: Path, table: pa.Table, run: RunInfo) -> None:
         footer = {"iw_run_id": run.run_id, "iw_root_run_id": run.root_run_id,
                   "iw_written_at": datetime.now(UTC).isoformat()}
-        self._atomic_write(path, table.replace_schema_metadata(
+        self.commit(path, table.replace_schema_metadata(
             {**(table.schema.metadata or {}), **footer}))
 
     @staticmethod

@@ -13,7 +13,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from filelock import FileLock
 
 from resources.lake import Lake
 from resources.records import REJECTION_SCHEMA
@@ -22,6 +21,7 @@ from resources.schemas import EntitySpec
 
 class Rejections:
     def __init__(self, lake: Lake) -> None:
+        self.lake = lake
         self.root = lake.root / "rejected"
 
     def path(self, spec: EntitySpec) -> Path:
@@ -38,8 +38,9 @@ class Rejections:
         path = self.path(spec)
         if rejected.num_rows == 0 and not path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(path.with_suffix(".lock"))):
+        with self.lake.lock(f"rejected/{spec.source}/{spec.entity}"):
+            if self.lake.mirror is not None:
+                self.lake.mirror.refresh(path)
             old = self.read(spec)
             settled = pa.concat_arrays([_flat(landed_ids).cast(pa.string()),
                                         _flat(rejected["record_id"])])
@@ -47,9 +48,9 @@ class Rejections:
                                                      False)))
             table = pa.concat_tables([kept, rejected])
             if table.num_rows == 0:
-                path.unlink(missing_ok=True)
+                self.lake.remove(path)
                 return
-            Lake._atomic_write(path, table)
+            self.lake.commit(path, table)
 
 
 def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:

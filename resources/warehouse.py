@@ -15,9 +15,10 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from filelock import FileLock, Timeout
 
 from resources.lake import Lake
 from resources.ledger import Ledger
+from resources.object_lake import ObjectMirror
 from resources.schemas import EntitySpec
 
 if TYPE_CHECKING:
@@ -43,12 +45,12 @@ class WarehouseBusy(Exception):
 
 
 class WarehouseFiles:
-    """`publish_to`: a folder other hosts read (beside a shared lake), where a copy of each
-    swapped-in build is renamed into place, so that they open a whole build or the previous
-    one, never a copy in progress."""
+    """`publish(path)` makes each swapped-in build readable by other hosts, beside a shared
+    lake: a copy renamed into place, or one object, so that they open a whole build or the
+    previous one, never a copy in progress."""
 
-    def __init__(self, root: Path, publish_to: Path | None = None) -> None:
-        self.publish_to = publish_to
+    def __init__(self, root: Path, publish: Callable[[Path], None] | None = None) -> None:
+        self.publish = publish
         self.path = root / WAREHOUSE_FILE
         self.build_path = root / "build" / WAREHOUSE_FILE
         self._lock = root / "state" / "warehouse-build.lock"
@@ -96,36 +98,38 @@ class WarehouseFiles:
                     shutil.copyfile(self.path, self.build_path)
                 yield self.build_path
                 os.replace(self.build_path, self.path)
-                if self.publish_to is not None:
-                    self._publish()
+                if self.publish is not None:
+                    self.publish(self.path)
             finally:
                 self._clear_build()
         finally:
             lock.release()
 
-    def _publish(self) -> None:
-        assert self.publish_to is not None
-        self.publish_to.mkdir(parents=True, exist_ok=True)
-        tmp = self.publish_to / f".{WAREHOUSE_FILE}.{os.getpid()}.tmp"
-        try:
-            shutil.copyfile(self.path, tmp)
-            os.replace(tmp, self.publish_to / WAREHOUSE_FILE)
-        finally:
-            tmp.unlink(missing_ok=True)
 
 
 def lake_path(lake_url: str | None, warehouse_dir: str | Path) -> Path:
     """The lake's folder: `LAKE_URL` (`file://…` or a path, for example on a filesystem every
-    host mounts), by default `WAREHOUSE_DIR/lake`."""
-    if not lake_url:
+    host mounts), by default `WAREHOUSE_DIR/lake`, which is also where a lake in object
+    storage (`s3://…`) is mirrored."""
+    scheme, _, rest = (lake_url or "").partition("://")
+    if not lake_url or scheme == "s3":
         return Path(warehouse_dir).resolve() / "lake"
-    scheme, _, rest = lake_url.partition("://")
     if not rest:
         return Path(lake_url).resolve()
     if scheme == "file":
         return Path(rest).resolve()
-    raise ValueError(f"LAKE_URL: {scheme}:// lakes are not supported yet; use a path or "
-                     "file:// URL (a filesystem every host mounts)")
+    raise ValueError(f"LAKE_URL: {scheme}:// is not a lake this pipeline can use; give a path, "
+                     "a file:// URL (a filesystem every host mounts) or an s3:// URL")
+
+
+def publish_copy(folder: Path, path: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, folder / path.name)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -161,9 +165,17 @@ class LakeResource(dg.ConfigurableResource):
                 ledger.add_repair(spec.name, {"first": day.isoformat(), "last": day.isoformat()},
                                   f"quarantined {path}: {reason}")
 
-        database = self._database()
+        database, mirror = self._database(), self.mirror()
+        if mirror is not None:
+            mirror.pull()
         return Lake(self.root, on_quarantine=refetch, root=self.lake_root,
-                    locks=database.lock if database is not None else None)
+                    locks=database.lock if database is not None else None, mirror=mirror)
+
+    def mirror(self) -> ObjectMirror | None:
+        """With a lake in object storage, its mirror on this host."""
+        if not (self.lake_url or "").startswith("s3://"):
+            return None
+        return ObjectMirror.get(self.lake_url, self.lake_root)  # type: ignore[arg-type]
 
     def ledger(self) -> Ledger:
         database = self._database()
@@ -173,5 +185,9 @@ class LakeResource(dg.ConfigurableResource):
 
     def warehouse_files(self) -> WarehouseFiles:
         # A lake of its own (`LAKE_URL`) is one other hosts read: so is the warehouse then.
-        return WarehouseFiles(self.root, publish_to=self.lake_root / "published"
-                              if self.lake_url else None)
+        mirror = self.mirror()
+        if mirror is not None:
+            return WarehouseFiles(self.root, publish=lambda path: mirror.upload(
+                path, f"published/{WAREHOUSE_FILE}"))
+        return WarehouseFiles(self.root, publish=partial(
+            publish_copy, self.lake_root / "published") if self.lake_url else None)

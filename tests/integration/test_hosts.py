@@ -1,8 +1,8 @@
 """Beyond one host: `sync` processes that share nothing but a PostgreSQL database (the Dagster
-instance, the request budgets, the ledger, the partitions' locks) and the lake's folder, each
-with its own `TMPDIR`, `WAREHOUSE_DIR`, `DAGSTER_HOME` and local budget folder, as pods would.
-A private PostgreSQL runs on a free loopback port for the test; analysts elsewhere read the
-warehouse published beside the lake."""
+instance, the request budgets, the ledger, the partitions' locks) and a lake in S3, each with
+its own `TMPDIR`, `WAREHOUSE_DIR`, `DAGSTER_HOME` and local budget folder, as pods would. A
+private PostgreSQL and moto's S3 server run on free loopback ports for the test; analysts
+elsewhere read the warehouse published beside the lake."""
 
 from __future__ import annotations
 
@@ -21,13 +21,17 @@ import pytest
 
 from pipelines.sandbox import SimulatorProcess
 from resources.lake import Lake
+from resources.object_lake import ObjectMirror, object_filesystem
 from resources.sources import ALL_SPECS
 from tests.integration.ingest_support import ROOT, TRUTH
 from tests.integration.postgres import private_postgres
+from tests.integration.s3 import moto_s3
 from tests.integration.warehouse_support import actual_in_warehouse, expected_from_truth
 
 FIRST, LAST = "2026-08-01", "2026-11-01"
-PASSWORD = "pg-secret-5a7c1e"
+PASSWORD, AWS_SECRET = "pg-secret-5a7c1e", "aws-secret-0d9b3f"
+BUCKET = "lake-bucket"
+LAKE_URL = f"s3://{BUCKET}/lake"
 TIME_SCALE = 6.0
 GENWAY_LIMIT = 200  # per simulated minute: 200 per 10 s, 20 a second
 
@@ -57,15 +61,19 @@ def simulators() -> Iterator[SimulatorProcess]:
 
 
 def test_two_hosts_share_one_budget_ledger_and_lake_and_a_third_builds_the_truth(
-        simulators: SimulatorProcess, tmp_path: Path) -> None:
+        simulators: SimulatorProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sims, sim_env = simulators.controls, simulators.env
     sims["genway"].faults(rate_limit_per_minute=GENWAY_LIMIT)
-    lake_dir = tmp_path / "shared-lake"
-    with private_postgres() as trusted:
-        # The server trusts loopback, so any password works: this one is only there to be
-        # looked for where it must never be (logs, files, the event log).
+    with private_postgres() as trusted, moto_s3() as endpoint:
+        # The servers take any password: these are only there to be looked for where they
+        # must never be (logs, files, the event log).
         url = trusted.replace("postgres@", f"postgres:{PASSWORD}@", 1)
-        shared = {**sim_env, "LAKE_URL": f"file://{lake_dir}", "PIPELINE_DATABASE_URL": url,
+        aws = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "lake-writer",
+               "AWS_SECRET_ACCESS_KEY": AWS_SECRET, "AWS_REGION": "us-east-1"}
+        for name, value in aws.items():
+            monkeypatch.setenv(name, value)  # this process reads the bucket too
+        object_filesystem().create_dir(BUCKET)  # provisioned, as a deployment's would be
+        shared = {**sim_env, **aws, "LAKE_URL": LAKE_URL, "PIPELINE_DATABASE_URL": url,
                   "DAGSTER_POSTGRES_URL": url,
                   # The budget each host is given is the vendor's whole limit: only a budget
                   # shared between the hosts keeps the two of them inside it.
@@ -95,8 +103,11 @@ def test_two_hosts_share_one_budget_ledger_and_lake_and_a_third_builds_the_truth
         stats = sims["genway"].stats()
         assert stats["refused"] <= 0.005 * stats["requests"], stats
 
-        # The shared lake holds every record once, whatever the dead host left behind.
-        lake = Lake(tmp_path, root=lake_dir)
+        # The shared lake holds every record once, whatever the dead host left behind: read
+        # from the bucket into a fresh mirror, as a new host would.
+        reader = ObjectMirror(LAKE_URL, tmp_path / "reader")
+        reader.pull()
+        lake = Lake(tmp_path, root=tmp_path / "reader")
         truths = {name: control.truth()["entities"] for name, control in sims.items()}
         for entity in TRUTH:
             spec = next(s for s in ALL_SPECS if s.name == entity)
@@ -115,8 +126,11 @@ def test_two_hosts_share_one_budget_ledger_and_lake_and_a_third_builds_the_truth
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         expected = expected_from_truth(sims)
         # Analysts on any other host read the build published beside the lake.
-        with duckdb.connect(str(lake_dir / "published" / "warehouse.duckdb"),
-                            read_only=True) as published:
+        published_file = tmp_path / "analyst" / "warehouse.duckdb"
+        published_file.parent.mkdir()
+        with reader.fs.open_input_stream(f"{BUCKET}/lake/published/warehouse.duckdb") as source:
+            published_file.write_bytes(source.read())
+        with duckdb.connect(str(published_file), read_only=True) as published:
             keys = published.execute("select conversation_key from marts.fct_conversations")
             assert {row[0] for row in keys.fetchall()} == expected["conversations"]
         with pytest.MonkeyPatch.context() as patch:
@@ -134,6 +148,7 @@ def test_two_hosts_share_one_budget_ledger_and_lake_and_a_third_builds_the_truth
         assert statuses.count(dg.DagsterRunStatus.SUCCESS) >= 2
         assert dg.DagsterRunStatus.FAILURE in statuses
         on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
-        for where in (events, out, done.stdout, done.stderr):
-            assert PASSWORD not in where
-        assert PASSWORD.encode() not in on_disk
+        for secret in (PASSWORD, AWS_SECRET):
+            for where in (events, out, done.stdout, done.stderr):
+                assert secret not in where
+            assert secret.encode() not in on_disk

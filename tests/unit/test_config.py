@@ -51,8 +51,10 @@ def test_the_lake_defaults_to_the_warehouse_and_takes_a_path_or_file_url(tmp_pat
     assert lake_path(None, tmp_path) == tmp_path.resolve() / "lake"
     assert lake_path(f"file://{tmp_path}/shared", "ignored") == tmp_path / "shared"
     assert lake_path(str(tmp_path / "mounted"), "ignored") == tmp_path / "mounted"
-    with pytest.raises(ValueError, match="LAKE_URL: s3:// lakes are not supported yet"):
-        lake_path("s3://bucket/lake", tmp_path)
+    # A lake in object storage is mirrored where the local lake would be.
+    assert lake_path("s3://bucket/lake", tmp_path) == tmp_path.resolve() / "lake"
+    with pytest.raises(ValueError, match="LAKE_URL: ftp:// is not a lake"):
+        lake_path("ftp://host/lake", tmp_path)
 
 
 def test_shared_state_settings_are_checked_naming_the_variable_never_the_password(
@@ -62,7 +64,7 @@ def test_shared_state_settings_are_checked_naming_the_variable_never_the_passwor
         port = probe.getsockname()[1]
     password = "hunter2-not-shown"
     monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("LAKE_URL", "s3://bucket/lake")
+    monkeypatch.setenv("LAKE_URL", "ftp://host/lake")
     monkeypatch.setenv("DAGSTER_POSTGRES_URL", f"postgresql://u:{password}@127.0.0.1:{port}/db")
     monkeypatch.setenv("PIPELINE_DATABASE_URL", f"postgresql://u:{password}@127.0.0.1:{port}/db")
     problems = check_shared_state()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from resources.genway import INTERVIEWS
 from resources.lake import PARTITION, Lake
@@ -14,7 +16,7 @@ from resources.ledger import Ledger
 from resources.quarantine import verify
 from resources.records import RunInfo, to_table
 from resources.rejections import Rejections
-from resources.warehouse import LakeResource
+from resources.warehouse import LakeResource, WarehouseFiles, publish_copy
 
 DAY = date(2026, 10, 1)
 RUN = RunInfo("run-1", "root-1")
@@ -81,3 +83,16 @@ def test_repairs_are_remembered_until_cleared(tmp_path: Path) -> None:
     assert Ledger(tmp_path / "ledger.sqlite").repairs("gensail/jobs") == [window]
     ledger.clear_repairs("gensail/jobs", [window])
     assert ledger.repairs("gensail/jobs") == []
+
+
+def test_only_a_build_that_passed_is_published_and_whole(tmp_path: Path) -> None:
+    published = tmp_path / "shared" / "published"
+    files = WarehouseFiles(tmp_path / "warehouse", publish=partial(publish_copy, published))
+    with files.build() as path:
+        path.write_bytes(b"build 1")
+    assert (published / "warehouse.duckdb").read_bytes() == b"build 1"
+    with pytest.raises(RuntimeError), files.build() as path:
+        path.write_bytes(b"build 2")
+        raise RuntimeError("a model failed")
+    assert (published / "warehouse.duckdb").read_bytes() == b"build 1"
+    assert [p.name for p in published.iterdir()] == ["warehouse.duckdb"]  # no copy left over

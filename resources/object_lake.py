@@ -1,0 +1,190 @@
+"""A lake in object storage (`LAKE_URL=s3://bucket/prefix`), mirrored on each host.
+
+Object storage is the lake every host shares; each host works on a mirror of it in its own
+`WAREHOUSE_DIR/lake` (same layout), so the lake's code, the warehouse build and dbt read local
+Parquet files as they do without a `LAKE_URL`, and DuckDB needs no `httpfs` (which cannot be
+downloaded here) nor an fsspec filesystem (which reads every file over the network at every
+build; the mirror fetches a file once, then only when it changed).
+
+- **The commit point is the upload.** A partition is written to the mirror, then uploaded as
+  one object: readers of the bucket see the previous object or the new one, never a part.
+  A run killed before the upload committed nothing; the next run fetches and lands that day
+  again, as it would locally.
+- **Read-modify-write under a lock every host sees** (`postgres.Database.lock`): before a
+  partition is merged, the mirror takes the object's current version, whatever the mirror had.
+- **Pulls** (when a step opens the lake) download objects that are new or changed, by size and
+  modification time, and remove mirrored files whose object is gone (quarantined by another
+  host), unless this host changed the file since. A `.mirror.json` remembers what was seen.
+
+Credentials come from the standard variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+`AWS_REGION`, `AWS_ENDPOINT_URL` for a non-AWS endpoint), read by Arrow itself: they are never
+passed through the pipeline's configuration, logs or metadata.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pyarrow.fs as pafs
+
+MANIFEST = ".mirror.json"
+SKIPPED = ("_locks/",)  # local-only helpers, never shared
+
+
+def object_filesystem() -> pafs.S3FileSystem:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    scheme = "https"
+    if endpoint and "://" in endpoint:
+        scheme, endpoint = endpoint.split("://", 1)
+    return pafs.S3FileSystem(endpoint_override=endpoint, scheme=scheme,
+                             region=os.environ.get("AWS_REGION")
+                             or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+                             allow_bucket_creation=True, connect_timeout=5,
+                             request_timeout=60)
+
+
+class ObjectMirror:
+    """`local` mirrors `url` (`s3://bucket/prefix`); one per pair in a process (`get`)."""
+
+    _instances: dict[tuple[str, Path], ObjectMirror] = {}
+    _instances_lock = threading.Lock()
+
+    def __init__(self, url: str, local: Path, filesystem: pafs.FileSystem | None = None
+                 ) -> None:
+        self.base = url.split("://", 1)[1].strip("/")
+        self.local = local
+        self.fs = filesystem or object_filesystem()
+        self._lock, self._pull_lock = threading.Lock(), threading.Lock()
+        self._manifest_path = local / MANIFEST
+        try:
+            self._seen: dict[str, list[float]] = json.loads(self._manifest_path.read_text())
+        except (FileNotFoundError, ValueError):
+            self._seen = {}
+
+    @classmethod
+    def get(cls, url: str, local: Path) -> ObjectMirror:
+        with cls._instances_lock:
+            if (url, local) not in cls._instances:
+                cls._instances[(url, local)] = cls(url, local)
+            return cls._instances[(url, local)]
+
+    def key(self, path: Path) -> str:
+        return f"{self.base}/{path.relative_to(self.local).as_posix()}"
+
+    def _path(self, key: str) -> Path:
+        return self.local / key.removeprefix(self.base + "/")
+
+    def check(self) -> None:
+        """Raises when the bucket cannot be reached or listed (a settings check)."""
+        self.fs.get_file_info(pafs.FileSelector(self.base, recursive=False,
+                                                allow_not_found=True))
+
+    def pull(self) -> int:
+        """Bring the mirror up to date; returns how many files were downloaded."""
+        with self._pull_lock:
+            remote = {info.path: info for info in self.fs.get_file_info(
+                pafs.FileSelector(self.base, recursive=True, allow_not_found=True))
+                if info.type == pafs.FileType.File}
+            fetched = 0
+            for key, info in remote.items():
+                if self._stale(key, info):
+                    self._download(key, info)
+                    fetched += 1
+            with self._lock:
+                gone = [k for k in self._seen if k not in remote]
+            for key in gone:
+                self._forget_if_unchanged(key)
+            self._save()
+            return fetched
+
+    def refresh(self, path: Path) -> None:
+        """The object's current version in the mirror (under the caller's lock), or no file
+        if there is no object."""
+        key = self.key(path)
+        info = self.fs.get_file_info(key)
+        if info.type == pafs.FileType.File:
+            self._download(key, info)
+        else:
+            path.unlink(missing_ok=True)
+            with self._lock:
+                self._seen.pop(key, None)
+
+    def push(self, path: Path) -> None:
+        """Upload a complete local file: the commit point of a write."""
+        key = self.key(path)
+        with self.fs.open_output_stream(key) as out:
+            out.write(path.read_bytes())
+        self._record(key, self.fs.get_file_info(key), path, pushed=True)
+
+    def delete(self, path: Path) -> None:
+        key = self.key(path)
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.delete_file(key)
+        with self._lock:
+            self._seen.pop(key, None)
+
+    def upload(self, path: Path, name: str) -> None:
+        """A file from elsewhere, as `<prefix>/<name>` (one object: readers see all of it)."""
+        with self.fs.open_output_stream(f"{self.base}/{name}") as out:
+            out.write(path.read_bytes())
+
+    def _stale(self, key: str, info: pafs.FileInfo) -> bool:
+        if any(key.startswith(f"{self.base}/{skip}") for skip in SKIPPED):
+            return False
+        with self._lock:
+            seen = self._seen.get(key)
+        if seen is None or len(seen) < 6 or not self._path(key).exists():
+            return True
+        size, mtime, checked_at, pushed = seen[0], seen[1], seen[2], seen[5]
+        if info.size != size or info.mtime_ns != mtime:
+            return True
+        # Object times have one-second resolution: an object another host rewrote in the
+        # second this one downloaded it would look unchanged, so such a recent download is
+        # taken again. (An object this host uploaded is what it wrote; a merge always takes
+        # the current object under the partition's lock, so no write is ever lost.)
+        return not pushed and info.mtime_ns / 1e9 >= checked_at - 1.0
+
+    def _download(self, key: str, info: pafs.FileInfo) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.pull"
+        try:
+            with self.fs.open_input_stream(key) as source:
+                tmp.write_bytes(source.read())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self._record(key, info, target)
+
+    def _record(self, key: str, info: pafs.FileInfo, path: Path, pushed: bool = False
+                ) -> None:
+        stat = path.stat()
+        with self._lock:
+            self._seen[key] = [info.size, info.mtime_ns, time.time(), stat.st_size,
+                               stat.st_mtime_ns, int(pushed)]
+
+    def _forget_if_unchanged(self, key: str) -> None:
+        with self._lock:
+            seen = self._seen.pop(key, None)
+        path = self._path(key)
+        if seen is None:
+            return
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return
+        if [stat.st_size, stat.st_mtime_ns] == seen[3:5]:
+            path.unlink()  # its object is gone: moved to quarantine by another host
+
+    def _save(self) -> None:
+        with self._lock:
+            text = json.dumps(self._seen)
+        self.local.mkdir(parents=True, exist_ok=True)
+        tmp = self._manifest_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, self._manifest_path)
