@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> None:
     sync.add_argument("--sources", type=_sources, help="comma-separated, default: configured")
     sync.add_argument("--full-refresh", action="store_true",
                       help="rebuild every warehouse model from the whole lake")
+    sync.add_argument("--no-build", action="store_true",
+                      help="land only; the warehouse is built by another sync (say, one host "
+                           "of several)")
     commands.add_parser("analyses", help="run the saved analyst questions (dbt/analyses)")
     commands.add_parser("report", help="write WAREHOUSE_DIR/report/index.html from the marts")
     query = commands.add_parser("query", help="run SQL against the warehouse, read-only")
@@ -61,7 +64,8 @@ def main(argv: list[str] | None = None) -> None:
 
             try:
                 outcome = run_sync(args.start, args.end, sources,
-                                   full_refresh=args.full_refresh, check=False)
+                                   full_refresh=args.full_refresh, check=False,
+                                   build=not args.no_build)
             except SettingsError as exc:
                 problems = exc.problems
         for problem in problems:

@@ -27,6 +27,8 @@ def print_sync(outcome: SyncOutcome) -> None:
     if outcome.build_run_id:
         built = "built" if outcome.warehouse_built else "NOT built"
         print(f"  warehouse: {built} over what landed, in run {outcome.build_run_id}")
+    elif not outcome.build:
+        print("  warehouse: not built (--no-build: the lake only)")
     elif not outcome.warehouse_built:
         print("  warehouse: not built (nothing changed since its last build, or it failed)")
     if outcome.log_path:

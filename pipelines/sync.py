@@ -21,7 +21,13 @@ import dagster as dg
 from dagster._core.instance.ref import InstanceRef
 
 from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
-from pipelines.jobs import range_tags, scheduled_window, source_selection, warehouse_keys
+from pipelines.jobs import (
+    ingestion_keys,
+    range_tags,
+    scheduled_window,
+    source_selection,
+    warehouse_keys,
+)
 from pipelines.progress import QUIET_RUN_CONFIG, RunWatch, log_file, write_events
 from pipelines.runs import PID_TAG, PoolWatch, process_tags, reap_orphaned_runs
 from pipelines.schedules import lookback_days
@@ -102,15 +108,17 @@ class SyncOutcome:
     build_run_id: str | None = None  # the warehouse built after a failed ingestion
     warehouse_built: bool = False
     log_path: Path | None = None  # Dagster's debug stream and dbt's output
+    build: bool = True  # False: the lake only was asked for
 
 
 def run_sync(start: date | None = None, end: date | None = None,
              sources: list[str] | None = None,
              dagster_instance: dg.DagsterInstance | None = None,
              full_refresh: bool = False, check: bool = True,
-             progress: bool | None = None) -> SyncOutcome:
+             progress: bool | None = None, build: bool = True) -> SyncOutcome:
     """Without `start`, the same window as the hourly schedule. `progress` (default: when
-    stdout is a terminal) prints a line per source and entity as the run goes."""
+    stdout is a terminal) prints a line per source and entity as the run goes. Without
+    `build`, only the lake is landed (the warehouse is another sync's to build)."""
     configured = configured_sources()
     sources = sources or configured
     if not sources:
@@ -133,12 +141,14 @@ def run_sync(start: date | None = None, end: date | None = None,
     show = sys.stdout.isatty() if progress is None else progress
     with log_file(dagster_home()) as (log_path, out), \
             RunWatch(target, out, tags[PID_TAG]) if show else contextlib.nullcontext():
-        run_id, success = _execute(target, tags, source_selection(sources))
+        selection = source_selection(sources) if build else ingestion_keys(sources)
+        run_id, success = _execute(target, tags, selection)
         outcome = SyncOutcome(run_id, success, first, last, sources, [],
-                              [s for s in SOURCES if s not in configured], log_path=log_path)
+                              [s for s in SOURCES if s not in configured], log_path=log_path,
+                              build=build)
         _collect(target, run_id, outcome)
         landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
-        if not success and landed and not outcome.warehouse_built:
+        if build and not success and landed and not outcome.warehouse_built:
             # A source failed, so Dagster skipped the build; the others' data deserves it.
             outcome.build_run_id, _ = _execute(
                 target, {**tags, "interview_warehouse/after": run_id}, warehouse_keys())
