@@ -75,15 +75,19 @@ class Lake:
         target = self._quarantine.move(spec, day, path, error)
         if self.mirror is not None:
             for moved in (target, target.with_suffix(".reason.json")):
-                self.mirror.push(moved)
+                self.mirror.push(moved, moved)
             self.mirror.delete(path)
         return target
 
     def commit(self, path: Path, table: pa.Table) -> None:
-        """Write a whole file atomically; with a mirror, upload it (the commit point)."""
-        self._atomic_write(path, table)
-        if self.mirror is not None:
-            self.mirror.push(path)
+        """Write a whole file atomically. With a mirror the complete file is uploaded before
+        it takes its place here (the upload is the commit point): a file in the mirror is
+        always one the bucket holds, never a write that did not reach it."""
+        if self.mirror is None:
+            self._atomic_write(path, table)
+            return
+        mirror = self.mirror
+        self._atomic_write(path, table, before=lambda written: mirror.push(written, path))
 
     def remove(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -262,11 +266,15 @@ class Lake:
             {**(table.schema.metadata or {}), **footer}))
 
     @staticmethod
-    def _atomic_write(path: Path, table: pa.Table) -> None:
+    def _atomic_write(path: Path, table: pa.Table,
+                      before: Callable[[Path], object] | None = None) -> None:
+        """`before(tmp)` runs on the complete file before it replaces `path`."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         try:
             pq.write_table(table, tmp, compression="zstd")
+            if before is not None:
+                before(tmp)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)

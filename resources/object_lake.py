@@ -14,7 +14,9 @@ build; the mirror fetches a file once, then only when it changed).
   partition is merged, the mirror takes the object's current version, whatever the mirror had.
 - **Pulls** (when a step opens the lake) download objects that are new or changed, by size and
   modification time, and remove mirrored files whose object is gone (quarantined by another
-  host), unless this host changed the file since. A `.mirror.json` remembers what was seen.
+  host). A write is uploaded before it takes its place in the mirror, so the mirror never
+  holds a write the bucket does not (a footer there is a commit). `.mirror.json` remembers
+  what was seen.
 
 Credentials come from the standard variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
 `AWS_REGION`, `AWS_ENDPOINT_URL` for a non-AWS endpoint), read by Arrow itself: they are never
@@ -87,6 +89,7 @@ class ObjectMirror:
     def pull(self) -> int:
         """Bring the mirror up to date; returns how many files were downloaded."""
         with self._pull_lock:
+            listed_at = time.time()
             remote = {info.path: info for info in self.fs.get_file_info(
                 pafs.FileSelector(self.base, recursive=True, allow_not_found=True))
                 if info.type == pafs.FileType.File}
@@ -95,10 +98,11 @@ class ObjectMirror:
                 if self._stale(key, info):
                     self._download(key, info)
                     fetched += 1
-            with self._lock:
-                gone = [k for k in self._seen if k not in remote]
+            with self._lock:  # uploaded after the listing began: not gone, only new
+                gone = [k for k, seen in self._seen.items()
+                        if k not in remote and seen[2] < listed_at]
             for key in gone:
-                self._forget_if_unchanged(key)
+                self._forget(key)
             self._save()
             return fetched
 
@@ -114,12 +118,14 @@ class ObjectMirror:
             with self._lock:
                 self._seen.pop(key, None)
 
-    def push(self, path: Path) -> None:
-        """Upload a complete local file: the commit point of a write."""
+    def push(self, source: Path, path: Path) -> None:
+        """Upload the complete file `source` as the object of `path` (where it is about to
+        be renamed, or already is): the commit point of a write."""
         key = self.key(path)
+        data = source.read_bytes()
         with self.fs.open_output_stream(key) as out:
-            out.write(path.read_bytes())
-        self._record(key, self.fs.get_file_info(key), path, pushed=True)
+            out.write(data)
+        self._record(key, self.fs.get_file_info(key), len(data), pushed=True)
 
     def delete(self, path: Path) -> None:
         key = self.key(path)
@@ -138,9 +144,9 @@ class ObjectMirror:
             return False
         with self._lock:
             seen = self._seen.get(key)
-        if seen is None or len(seen) < 6 or not self._path(key).exists():
+        if seen is None or len(seen) != 5 or not self._path(key).exists():
             return True
-        size, mtime, checked_at, pushed = seen[0], seen[1], seen[2], seen[5]
+        size, mtime, checked_at, pushed = seen[0], seen[1], seen[2], seen[4]
         if info.size != size or info.mtime_ns != mtime:
             return True
         # Object times have one-second resolution: an object another host rewrote in the
@@ -159,27 +165,20 @@ class ObjectMirror:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        self._record(key, info, target)
+        self._record(key, info, target.stat().st_size)
 
-    def _record(self, key: str, info: pafs.FileInfo, path: Path, pushed: bool = False
+    def _record(self, key: str, info: pafs.FileInfo, size: int, pushed: bool = False
                 ) -> None:
-        stat = path.stat()
         with self._lock:
-            self._seen[key] = [info.size, info.mtime_ns, time.time(), stat.st_size,
-                               stat.st_mtime_ns, int(pushed)]
+            self._seen[key] = [info.size, info.mtime_ns, time.time(), size, int(pushed)]
 
-    def _forget_if_unchanged(self, key: str) -> None:
+    def _forget(self, key: str) -> None:
+        """The object is gone (moved to quarantine by another host): so is the mirror's file.
+        Files here are always ones the bucket held (a write is uploaded before it lands
+        here), so nothing uncommitted is lost."""
         with self._lock:
-            seen = self._seen.pop(key, None)
-        path = self._path(key)
-        if seen is None:
-            return
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return
-        if [stat.st_size, stat.st_mtime_ns] == seen[3:5]:
-            path.unlink()  # its object is gone: moved to quarantine by another host
+            self._seen.pop(key, None)
+        self._path(key).unlink(missing_ok=True)
 
     def _save(self) -> None:
         with self._lock:

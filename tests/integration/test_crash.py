@@ -53,7 +53,10 @@ def test_sigkill_during_the_build_does_not_block_the_next_sync(
         assert [slot.run_id for slot in slots] == [dead.run_id]  # and the slot is still held
 
     started = time.monotonic()
-    done = subprocess.run(SYNC, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    # The schedule's kind of sync: the lake is whole (the kill came during the build), so
+    # only the warehouse is at stake.
+    done = subprocess.run(SYNC[:2], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert time.monotonic() - started < 300
 
