@@ -25,8 +25,11 @@ from assets import gensail, genway, interviewrelay
 from assets.landing import EntityRun
 from assets.partitions import DAILY, SINGLE_RUN, run_info, window
 from assets.reporting import GAP_CHECK, Outcome, asset_key, events, has_gap_check
+from resources.lake import Lake
+from resources.ledger import Ledger
 from resources.schemas import EntitySpec
 from resources.sources import SOURCES, Source
+from resources.warehouse import LakeResource
 
 RUNNERS = {"genway": genway.RUNNERS, "gensail": gensail.RUNNERS,
            "interviewrelay": interviewrelay.RUNNERS}
@@ -60,9 +63,24 @@ def _check_specs(spec: EntitySpec) -> list[dg.AssetCheckSpec]:
     return checks
 
 
+class _Store:
+    """The lake and the ledger, opened once per step for every source's thread (opening a lake
+    in object storage pulls it). A failure to open is each source's failure, as before."""
+
+    def __init__(self, resource: LakeResource) -> None:
+        self.resource, self._lock = resource, threading.Lock()
+        self._opened: tuple[Lake, Ledger] | None = None
+
+    def open(self) -> tuple[Lake, Ledger]:
+        with self._lock:
+            if self._opened is None:
+                self._opened = self.resource.lake(), self.resource.ledger()
+            return self._opened
+
+
 def _source_thread(context: dg.AssetExecutionContext, source: Source,
                    specs: list[EntitySpec], outcomes: queue.Queue[Outcome | None],
-                   current: dict[str, EntityRun]) -> None:
+                   current: dict[str, EntityRun], opened: _Store) -> None:
     """Run one source's selected entities in turn; report each as it ends."""
     reported: list[EntitySpec] = []
 
@@ -76,8 +94,7 @@ def _source_thread(context: dg.AssetExecutionContext, source: Source,
             variables = ", ".join(s.variable for s in source.settings if s.required)
             context.log.info(f"{source.name} is not configured ({variables} unset): skipping")
             return
-        lake = context.resources.lake
-        store, ledger, run, span = lake.lake(), lake.ledger(), run_info(context), window(context)
+        (store, ledger), run, span = opened.open(), run_info(context), window(context)
         with resource.open(context.log) as client:
             for spec in specs:
                 before = client.counters.as_metadata()
@@ -117,8 +134,9 @@ def _ingest(context: dg.AssetExecutionContext) -> Iterator[Any]:
     work = {name: specs for name, specs in work.items() if specs}
     outcomes: queue.Queue[Outcome | None] = queue.Queue()
     current: dict[str, EntityRun] = {}
+    opened = _Store(context.resources.lake)
     threads = [threading.Thread(target=_source_thread, name=f"ingest-{name}", daemon=True,
-                                args=(context, SOURCES[name], specs, outcomes, current))
+                                args=(context, SOURCES[name], specs, outcomes, current, opened))
                for name, specs in work.items()]
     for thread in threads:
         thread.start()

@@ -89,6 +89,12 @@ class Lake:
         mirror = self.mirror
         self._atomic_write(path, table, before=lambda written: mirror.push(written, path))
 
+    def refresh(self, path: Path) -> None:
+        """Before a read-modify-write under the file's lock: with a mirror, the object's current
+        version (another host may have written it since the pull)."""
+        if self.mirror is not None:
+            self.mirror.refresh(path)
+
     def remove(self, path: Path) -> None:
         path.unlink(missing_ok=True)
         if self.mirror is not None:
@@ -205,8 +211,7 @@ class Lake:
         """Merge `new` into the partition by id; the newer `spec.version` wins."""
         path = self.partition_path(spec, day)
         with self._lock(spec, day):
-            if self.mirror is not None:
-                self.mirror.refresh(path)  # another host may have written it since the pull
+            self.refresh(path)
             old = self.read_partition(spec, day)
             merged, counts = merge(spec, old, new)
             written = old is None or counts.inserted + counts.updated > 0
@@ -222,8 +227,7 @@ class Lake:
         path = self.partition_path(spec, day)
         table = dedupe(spec, table)
         with self._lock(spec, day):
-            if self.mirror is not None:
-                self.mirror.refresh(path)
+            self.refresh(path)
             old = self.read_partition(spec, day)
             _, counts = merge(spec, old, table)
             written = old is None or old.num_rows != table.num_rows or (

@@ -39,8 +39,7 @@ class Rejections:
         if rejected.num_rows == 0 and not path.exists():
             return
         with self.lake.lock(f"rejected/{spec.source}/{spec.entity}"):
-            if self.lake.mirror is not None:
-                self.lake.mirror.refresh(path)
+            self.lake.refresh(path)
             old = self.read(spec)
             settled = pa.concat_arrays([_flat(landed_ids).cast(pa.string()),
                                         _flat(rejected["record_id"])])

@@ -106,7 +106,6 @@ class WarehouseFiles:
             lock.release()
 
 
-
 def lake_path(lake_url: str | None, warehouse_dir: str | Path) -> Path:
     """The lake's folder: `LAKE_URL` (`file://…` or a path, for example on a filesystem every
     host mounts), by default `WAREHOUSE_DIR/lake`, which is also where a lake in object
