@@ -18,6 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from resources.build_state import BuildState, lake_fingerprints, project_fingerprint
+from resources.dbt import WarehouseDbt
 from resources.lake import Lake
 from resources.quarantine import locate, verify
 from resources.warehouse import LakeResource
@@ -29,8 +30,8 @@ _BESIDE = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_BESIDE) if _BESIDE.exists() else "dbt"
 
 
-def dbt_cli() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+def dbt_cli() -> WarehouseDbt:
+    return WarehouseDbt(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
 def prepare_manifest() -> None:

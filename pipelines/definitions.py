@@ -6,10 +6,14 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, sync_job
+from pipelines.memory import give_memory_back
 from pipelines.resources import build_resources
 from pipelines.runs import reap_orphaned_runs_sensor
 from pipelines.schedules import hourly_sync, nightly_reconcile
 from pipelines.sensors import warehouse_automation
+
+# Every process that loads the code location runs steps (sync, run workers, code servers).
+give_memory_back()
 
 defs = dg.Definitions(
     assets=[*INGESTION, *WAREHOUSE],

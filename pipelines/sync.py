@@ -77,7 +77,8 @@ def sync_job_def() -> dg.JobDefinition:
 def instance(capture_logs: bool = True) -> dg.DagsterInstance:
     """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use). Without
     `capture_logs`, steps' stdout and stderr are not captured per step (Dagster spawns two
-    processes per stream for that): `sync` keeps them in its own log file instead."""
+    processes per stream for that): `sync` keeps them in its own log file instead; and events
+    are written through `pipelines/event_log.py` when the instance is on SQLite."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -89,9 +90,14 @@ def instance(capture_logs: bool = True) -> dg.DagsterInstance:
         config.write_text(wanted)
     if capture_logs:
         return dg.DagsterInstance.get()
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides={
+    overrides: dict[str, Any] = {
         "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager",
-                         "class": "NoOpComputeLogManager"}}))
+                         "class": "NoOpComputeLogManager"}}
+    if not os.environ.get("DAGSTER_POSTGRES_URL"):
+        overrides["event_log_storage"] = {  # the same files, written at a fraction of the cost
+            "module": "pipelines.event_log", "class": "SqliteEventLog",
+            "config": {"base_dir": str(home / "history" / "runs")}}
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
 
 
 @dataclass
