@@ -1,0 +1,51 @@
+"""`pipelines/event_log.py` writes what Dagster's stock SQLite storage reads, from many threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+from pipelines import event_log
+from pipelines.event_log import SqliteEventLog
+
+KEY = dg.AssetKey(["lake", "genway__interviews"])
+
+
+def _materialization(run_id: str, day: int) -> EventLogEntry:
+    mat = dg.AssetMaterialization(asset_key=KEY, partition=f"2026-01-{day:02d}",
+                                  metadata={"rows": day})
+    event = DagsterEvent(DagsterEventType.ASSET_MATERIALIZATION.value, "sync_job",
+                         event_specific_data=StepMaterializationData(mat))
+    return EventLogEntry(error_info=None, level=20, user_message="", run_id=run_id,
+                         timestamp=time.time(), dagster_event=event, job_name="sync_job")
+
+
+def test_events_written_from_threads_are_read_by_the_stock_storage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(event_log, "MAX_ENGINES", 2)
+    storage = SqliteEventLog(str(tmp_path))
+    runs = ["run1", "run2", "run3"]  # more shards than engines kept
+
+    def write(run_id: str) -> None:
+        for day in range(1, 11):
+            storage.store_event(_materialization(run_id, day))
+
+    threads = [threading.Thread(target=write, args=(run_id,)) for run_id in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    stock = SqliteEventLogStorage(str(tmp_path))
+    for run_id in runs:
+        assert len(stock.get_records_for_run(run_id).records) == 10
+    partitions = stock.get_materialized_partitions(KEY)
+    assert partitions == {f"2026-01-{day:02d}" for day in range(1, 11)}
+    assert len(storage._engines) <= 2
