@@ -17,6 +17,12 @@ build; the mirror fetches a file once, then only when it changed).
   host). A write is uploaded before it takes its place in the mirror, so the mirror never
   holds a write the bucket does not (a footer there is a commit). `.mirror.json` remembers
   what was seen.
+- **Exact with a shared database.** Object times have one-second resolution: another host's
+  rewrite of an object, in the second this host wrote or read it and of the same size, looks
+  unchanged in a listing. With `PIPELINE_DATABASE_URL`, every upload then sets a new version
+  token for its key (`postgres.ObjectVersions`), read before each listing: a mirrored file
+  whose token moved is fetched again. Without it, one host writes the lake, and a recent
+  download is taken again as a precaution.
 
 Credentials come from the standard variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
 `AWS_REGION`, `AWS_ENDPOINT_URL` for a non-AWS endpoint), read by Arrow itself: they are never
@@ -30,12 +36,21 @@ import json
 import os
 import threading
 import time
+import uuid
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow.fs as pafs
 
 MANIFEST = ".mirror.json"
 SKIPPED = ("_locks/",)  # local-only helpers, never shared
+SIZE, MTIME, CHECKED_AT, LOCAL_SIZE, PUSHED, VERSION = range(6)  # a manifest entry's fields
+
+
+class Versions(Protocol):
+    def read(self, prefix: str) -> dict[str, str]: ...
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, version: str) -> None: ...
 
 
 def object_filesystem() -> pafs.S3FileSystem:
@@ -56,23 +71,24 @@ class ObjectMirror:
     _instances: dict[tuple[str, Path], ObjectMirror] = {}
     _instances_lock = threading.Lock()
 
-    def __init__(self, url: str, local: Path, filesystem: pafs.FileSystem | None = None
-                 ) -> None:
+    def __init__(self, url: str, local: Path, filesystem: pafs.FileSystem | None = None,
+                 versions: Versions | None = None) -> None:
         self.base = url.split("://", 1)[1].strip("/")
         self.local = local
         self.fs = filesystem or object_filesystem()
+        self.versions = versions
         self._lock, self._pull_lock = threading.Lock(), threading.Lock()
         self._manifest_path = local / MANIFEST
         try:
-            self._seen: dict[str, list[float]] = json.loads(self._manifest_path.read_text())
+            self._seen: dict[str, list] = json.loads(self._manifest_path.read_text())
         except (FileNotFoundError, ValueError):
             self._seen = {}
 
     @classmethod
-    def get(cls, url: str, local: Path) -> ObjectMirror:
+    def get(cls, url: str, local: Path, versions: Versions | None = None) -> ObjectMirror:
         with cls._instances_lock:
             if (url, local) not in cls._instances:
-                cls._instances[(url, local)] = cls(url, local)
+                cls._instances[(url, local)] = cls(url, local, versions=versions)
             return cls._instances[(url, local)]
 
     def key(self, path: Path) -> str:
@@ -90,17 +106,19 @@ class ObjectMirror:
         """Bring the mirror up to date; returns how many files were downloaded."""
         with self._pull_lock:
             listed_at = time.time()
+            # Tokens before the listing: a token read is never newer than the object listed.
+            versions = self.versions.read(self.base + "/") if self.versions else {}
             remote = {info.path: info for info in self.fs.get_file_info(
                 pafs.FileSelector(self.base, recursive=True, allow_not_found=True))
                 if info.type == pafs.FileType.File}
             fetched = 0
             for key, info in remote.items():
-                if self._stale(key, info):
-                    self._download(key, info)
+                if self._stale(key, info, versions.get(key)):
+                    self._download(key, info, versions.get(key))
                     fetched += 1
             with self._lock:  # uploaded after the listing began: not gone, only new
                 gone = [k for k, seen in self._seen.items()
-                        if k not in remote and seen[2] < listed_at]
+                        if k not in remote and seen[CHECKED_AT] < listed_at]
             for key in gone:
                 self._forget(key)
             self._save()
@@ -110,9 +128,10 @@ class ObjectMirror:
         """The object's current version in the mirror (under the caller's lock), or no file
         if there is no object."""
         key = self.key(path)
+        version = self.versions.get(key) if self.versions else None
         info = self.fs.get_file_info(key)
         if info.type == pafs.FileType.File:
-            self._download(key, info)
+            self._download(key, info, version)
         else:
             path.unlink(missing_ok=True)
             with self._lock:
@@ -125,7 +144,10 @@ class ObjectMirror:
         data = source.read_bytes()
         with self.fs.open_output_stream(key) as out:
             out.write(data)
-        self._record(key, self.fs.get_file_info(key), len(data), pushed=True)
+        version = uuid.uuid4().hex
+        if self.versions:  # after the upload: a token never names an object not yet there
+            self.versions.set(key, version)
+        self._record(key, self.fs.get_file_info(key), len(data), pushed=True, version=version)
 
     def delete(self, path: Path) -> None:
         key = self.key(path)
@@ -139,23 +161,25 @@ class ObjectMirror:
         with self.fs.open_output_stream(f"{self.base}/{name}") as out:
             out.write(path.read_bytes())
 
-    def _stale(self, key: str, info: pafs.FileInfo) -> bool:
+    def _stale(self, key: str, info: pafs.FileInfo, version: str | None) -> bool:
         if any(key.startswith(f"{self.base}/{skip}") for skip in SKIPPED):
             return False
         with self._lock:
             seen = self._seen.get(key)
-        if seen is None or len(seen) != 5 or not self._path(key).exists():
+        if seen is None or len(seen) != 6 or not self._path(key).exists():
             return True
-        size, mtime, checked_at, pushed = seen[0], seen[1], seen[2], seen[4]
-        if info.size != size or info.mtime_ns != mtime:
+        if info.size != seen[SIZE] or info.mtime_ns != seen[MTIME]:
             return True
-        # Object times have one-second resolution: an object another host rewrote in the
-        # second this one downloaded it would look unchanged, so such a recent download is
-        # taken again. (An object this host uploaded is what it wrote; a merge always takes
-        # the current object under the partition's lock, so no write is ever lost.)
+        if version is not None:
+            return version != seen[VERSION]
+        checked_at, pushed = seen[CHECKED_AT], seen[PUSHED]
+        # No token (no shared database, so no other host writes): an object rewritten in the
+        # second this host downloaded it would look unchanged, so such a recent download is
+        # taken again. An object this host uploaded is what it wrote. (A merge always takes
+        # the current object under the partition's lock: no write is ever lost either way.)
         return not pushed and info.mtime_ns / 1e9 >= checked_at - 1.0
 
-    def _download(self, key: str, info: pafs.FileInfo) -> None:
+    def _download(self, key: str, info: pafs.FileInfo, version: str | None = None) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.pull"
@@ -165,12 +189,13 @@ class ObjectMirror:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        self._record(key, info, target.stat().st_size)
+        self._record(key, info, target.stat().st_size, version=version)
 
-    def _record(self, key: str, info: pafs.FileInfo, size: int, pushed: bool = False
-                ) -> None:
+    def _record(self, key: str, info: pafs.FileInfo, size: int, pushed: bool = False,
+                version: str | None = None) -> None:
         with self._lock:
-            self._seen[key] = [info.size, info.mtime_ns, time.time(), size, int(pushed)]
+            self._seen[key] = [info.size, info.mtime_ns, time.time(), size, int(pushed),
+                               version]
 
     def _forget(self, key: str) -> None:
         """The object is gone (moved to quarantine by another host): so is the mirror's file.

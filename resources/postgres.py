@@ -33,6 +33,7 @@ create table if not exists {SCHEMA}.outcomes (
 create table if not exists {SCHEMA}.repairs (
     entity text not null, "window" text not null, reason text not null,
     recorded_at text not null, primary key (entity, "window"));
+create table if not exists {SCHEMA}.lake_objects (key text primary key, version text not null);
 """
 DDL_LOCK = 7_091_551  # an advisory lock key: concurrent `create … if not exists` can collide
 
@@ -105,6 +106,32 @@ class Database:
                 yield
             finally:
                 cursor.execute("select pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+
+
+class ObjectVersions:
+    """A version token per lake object, set after each upload (`object_lake.py`): object times
+    have one-second resolution, so two writes of one object in a second, of one size, look
+    alike in a listing; their tokens do not."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def read(self, prefix: str) -> dict[str, str]:
+        with self.database.transaction() as cursor:
+            cursor.execute(f"select key, version from {SCHEMA}.lake_objects where "
+                           "starts_with(key, %s)", (prefix,))
+            return dict(cursor.fetchall())
+
+    def get(self, key: str) -> str | None:
+        with self.database.transaction() as cursor:
+            cursor.execute(f"select version from {SCHEMA}.lake_objects where key = %s", (key,))
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    def set(self, key: str, version: str) -> None:
+        with self.database.transaction() as cursor:
+            cursor.execute(f"insert into {SCHEMA}.lake_objects values (%s, %s) on conflict "
+                           "(key) do update set version = excluded.version", (key, version))
 
 
 def _reason(exc: Exception) -> str:

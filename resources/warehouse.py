@@ -174,7 +174,13 @@ class LakeResource(dg.ConfigurableResource):
         """With a lake in object storage, its mirror on this host."""
         if not (self.lake_url or "").startswith("s3://"):
             return None
-        return ObjectMirror.get(self.lake_url, self.lake_root)  # type: ignore[arg-type]
+        database = self._database()
+        versions = None
+        if database is not None:
+            from resources.postgres import ObjectVersions
+
+            versions = ObjectVersions(database)
+        return ObjectMirror.get(self.lake_url, self.lake_root, versions)  # type: ignore[arg-type]
 
     def ledger(self) -> Ledger:
         database = self._database()
