@@ -58,6 +58,7 @@ POSTGRES_STORAGE = """storage:
 """
 LEGACY_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
 DEFAULT_POOL_WAIT_SECONDS = 1800
+EVENT_BATCH_SIZE = 500
 
 
 class SettingsError(Exception):
@@ -142,6 +143,8 @@ def run_sync(start: date | None = None, end: date | None = None,
     # One planned event per asset for a range, not one per partition: a 90-day sync would
     # otherwise store a thousand events before its first request.
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+    # A range's partition events are stored as one batch (`pipelines/event_log.py`).
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     tags = {**range_tags(first, last), "interview_warehouse/trigger": "cli", **process_tags(),
             **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
     show = sys.stdout.isatty() if progress is None else progress

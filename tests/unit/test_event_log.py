@@ -1,4 +1,5 @@
-"""`pipelines/event_log.py` writes what Dagster's stock SQLite storage reads, from many threads."""
+"""`pipelines/event_log.py` writes what Dagster's stock SQLite storage reads: from many
+threads, one event at a time or in batches."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def test_events_written_from_threads_are_read_by_the_stock_storage(
     runs = ["run1", "run2", "run3"]  # more shards than engines kept
 
     def write(run_id: str) -> None:
+        if run_id == "run3":  # as Dagster sends one output's partitions, batched
+            storage.store_event_batch([_materialization(run_id, day) for day in range(1, 11)])
+            return
         for day in range(1, 11):
             storage.store_event(_materialization(run_id, day))
 
@@ -48,4 +52,6 @@ def test_events_written_from_threads_are_read_by_the_stock_storage(
         assert len(stock.get_records_for_run(run_id).records) == 10
     partitions = stock.get_materialized_partitions(KEY)
     assert partitions == {f"2026-01-{day:02d}" for day in range(1, 11)}
+    latest = stock.get_latest_materialization_events([KEY])[KEY]
+    assert latest is not None and latest.dagster_event.partition == "2026-01-10"
     assert len(storage._engines) <= 2
