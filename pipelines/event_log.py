@@ -1,12 +1,14 @@
 """Dagster's SQLite event log, with the cost of a write cut to the write itself.
 
 The stock `SqliteEventLogStorage` builds a new SQLAlchemy engine for every event it stores (and
-for every `has_table` question it asks on the way), then commits with a full fsync. A 92-day sync
-stores about two thousand events, one per partition materialization and per dbt test, and that
-bookkeeping took about 40 s of CPU, as much as the sync's own work. This subclass keeps one engine
-per database file for the process, remembers which tables exist, and commits with
-`synchronous=NORMAL`: in WAL mode (which Dagster sets) that is durable across a process crash and
-loses at most the last commits on a power cut, which the next run's reconciliation repairs.
+for every `has_table` or column question it asks on the way), then commits with a full fsync,
+twice per asset event (the run's database and the index). A 92-day sync stores about two
+thousand events, one per partition materialization and per dbt test, and that bookkeeping took
+about 40 s of CPU, as much as the sync's own work. This subclass keeps one engine per database
+file for the process, remembers the schema, stores one output's partition events as one batch,
+and commits with `synchronous=NORMAL`: in WAL mode (which Dagster sets) that survives a process
+crash and may lose the last commits on a power cut (the lake, not the event log, is the record
+of what landed).
 
 Same files, same schema: the webserver and daemon, on the stock storage, read what this writes.
 `sync` uses it (`pipelines/sync.py`); instances with `DAGSTER_POSTGRES_URL` do not.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -89,16 +90,37 @@ def instance(capture_logs: bool = True) -> dg.DagsterInstance:
     if current is None or current == LEGACY_CONFIG or (
             current.startswith(MARKER) and current != wanted):
         config.write_text(wanted)
-    if capture_logs:
-        return dg.DagsterInstance.get()
     overrides: dict[str, Any] = {
         "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager",
                          "class": "NoOpComputeLogManager"}}
-    if not os.environ.get("DAGSTER_POSTGRES_URL"):
+    if not (url := os.environ.get("DAGSTER_POSTGRES_URL")):
         overrides["event_log_storage"] = {  # the same files, written at a fraction of the cost
             "module": "pipelines.event_log", "class": "SqliteEventLog",
             "config": {"base_dir": str(home / "history" / "runs")}}
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+    with _creating_tables(url):
+        if capture_logs:
+            return dg.DagsterInstance.get()
+        return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+
+
+@contextlib.contextmanager
+def _creating_tables(dagster_postgres_url: str | None) -> Iterator[None]:
+    """Opening an instance on a new PostgreSQL database creates Dagster's tables; hosts that
+    start at the same moment would race to create them, so they take turns."""
+    if not dagster_postgres_url:
+        yield
+        return
+    import psycopg2
+
+    connection = psycopg2.connect(dagster_postgres_url.replace(
+        "postgresql+psycopg2://", "postgresql://", 1), connect_timeout=10)
+    try:
+        with connection.cursor() as cursor:  # a session lock: ends with the connection
+            cursor.execute("select pg_advisory_lock(hashtextextended(%s, 0))",
+                           ("interview-warehouse:dagster-tables",))
+        yield
+    finally:
+        connection.close()
 
 
 @dataclass
