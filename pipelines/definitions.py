@@ -3,6 +3,8 @@ explicitly."""
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.jobs import INGESTION, WAREHOUSE, WAREHOUSE_CHECKS, sync_job
@@ -14,6 +16,8 @@ from pipelines.sensors import warehouse_automation
 
 # Every process that loads the code location runs steps (sync, run workers, code servers).
 give_memory_back()
+# One output's partition events are stored as one batch (`pipelines/event_log.py`).
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "500")
 
 defs = dg.Definitions(
     assets=[*INGESTION, *WAREHOUSE],

@@ -10,8 +10,9 @@ and commits with `synchronous=NORMAL`: in WAL mode (which Dagster sets) that sur
 crash and may lose the last commits on a power cut (the lake, not the event log, is the record
 of what landed).
 
-Same files, same schema: the webserver and daemon, on the stock storage, read what this writes.
-`sync` uses it (`pipelines/sync.py`); instances with `DAGSTER_POSTGRES_URL` do not.
+Same files, same schema: a process on the stock storage reads what this writes. The
+`dagster.yaml` that `sync` and `dev.py ui` write names it (`pipelines/sync.py`), so runs from
+the CLI and from the UI both use it; instances with `DAGSTER_POSTGRES_URL` do not.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ is still built over what landed, in a run of its own, and the failure is reporte
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -57,9 +58,16 @@ POSTGRES_STORAGE = """storage:
     postgres_url:
       env: DAGSTER_POSTGRES_URL
 """
+# Without it, events go through `pipelines/event_log.py`: Dagster's SQLite event log (same files)
+# at a fraction of the cost, for `sync` and for runs launched from the UI alike.
+SQLITE_EVENTS = """event_log_storage:
+  module: pipelines.event_log
+  class: SqliteEventLog
+  config:
+    base_dir: {base_dir}
+"""
 LEGACY_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
 DEFAULT_POOL_WAIT_SECONDS = 1800
-EVENT_BATCH_SIZE = 500
 
 
 class SettingsError(Exception):
@@ -79,28 +87,23 @@ def sync_job_def() -> dg.JobDefinition:
 def instance(capture_logs: bool = True) -> dg.DagsterInstance:
     """The instance at `DAGSTER_HOME` (default `./dagster_home`, created on first use). Without
     `capture_logs`, steps' stdout and stderr are not captured per step (Dagster spawns two
-    processes per stream for that): `sync` keeps them in its own log file instead; and events
-    are written through `pipelines/event_log.py` when the instance is on SQLite."""
+    processes per stream for that): `sync` keeps them in its own log file instead."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     current = config.read_text() if config.exists() else None
-    wanted = INSTANCE_CONFIG + (POSTGRES_STORAGE if os.environ.get("DAGSTER_POSTGRES_URL")
-                                else "")
+    url = os.environ.get("DAGSTER_POSTGRES_URL")
+    wanted = INSTANCE_CONFIG + (POSTGRES_STORAGE if url else SQLITE_EVENTS.format(
+        base_dir=json.dumps(str(home.resolve() / "history" / "runs"))))
     if current is None or current == LEGACY_CONFIG or (
             current.startswith(MARKER) and current != wanted):
         config.write_text(wanted)
-    overrides: dict[str, Any] = {
-        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager",
-                         "class": "NoOpComputeLogManager"}}
-    if not (url := os.environ.get("DAGSTER_POSTGRES_URL")):
-        overrides["event_log_storage"] = {  # the same files, written at a fraction of the cost
-            "module": "pipelines.event_log", "class": "SqliteEventLog",
-            "config": {"base_dir": str(home / "history" / "runs")}}
     with _creating_tables(url):
         if capture_logs:
             return dg.DagsterInstance.get()
-        return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+        return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides={
+            "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager",
+                             "class": "NoOpComputeLogManager"}}))
 
 
 @contextlib.contextmanager
@@ -165,8 +168,6 @@ def run_sync(start: date | None = None, end: date | None = None,
     # One planned event per asset for a range, not one per partition: a 90-day sync would
     # otherwise store a thousand events before its first request.
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
-    # A range's partition events are stored as one batch (`pipelines/event_log.py`).
-    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     tags = {**range_tags(first, last), "interview_warehouse/trigger": "cli", **process_tags(),
             **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
     show = sys.stdout.isatty() if progress is None else progress

@@ -48,7 +48,7 @@ class InProcessDbt:
         # dbt's debug log file formats every event of the build, a quarter of its CPU: only
         # warnings and errors are written there unless DBT_LOG_LEVEL_FILE says otherwise
         # (every info event is in the sync's log anyway).
-        with _environment({"DBT_LOG_LEVEL_FILE": "warn", **env}), _directory(cwd):
+        with _replaced_environment({"DBT_LOG_LEVEL_FILE": "warn", **env}), _directory(cwd):
             # --quiet: dagster-dbt writes every event to the log itself; without it dbt would
             # print them a second time.
             result = dbtRunner(callbacks=[collect]).invoke([*self.args[1:], "--quiet"])
@@ -84,7 +84,7 @@ def _error_line(exc: BaseException) -> bytes:
 
 
 @contextlib.contextmanager
-def _environment(env: Mapping[str, str]) -> Iterator[None]:
+def _replaced_environment(env: Mapping[str, str]) -> Iterator[None]:
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)

@@ -3,7 +3,6 @@ second) still reaches the other host, through the version token kept in the shar
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,20 +20,13 @@ SECOND = 1_700_000_000
 
 @pytest.fixture(scope="module")
 def shared() -> Iterator[ObjectVersions]:
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
-                                             "AWS_SECRET_ACCESS_KEY")}
-    with moto_s3() as endpoint, private_postgres() as database_url:
-        os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="test",
-                          AWS_SECRET_ACCESS_KEY="test")
+    with moto_s3() as endpoint, private_postgres() as database_url, \
+            pytest.MonkeyPatch.context() as patch:
+        for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test",
+                            "AWS_SECRET_ACCESS_KEY": "test"}.items():
+            patch.setenv(name, value)
         object_filesystem().create_dir("versions-bucket")
-        try:
-            yield ObjectVersions(Database.get(database_url))
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        yield ObjectVersions(Database.get(database_url))
 
 
 class _CoarseClock:
