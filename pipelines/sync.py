@@ -113,17 +113,10 @@ def _creating_tables(dagster_postgres_url: str | None) -> Iterator[None]:
     if not dagster_postgres_url:
         yield
         return
-    import psycopg2
+    from resources.postgres import session_lock
 
-    connection = psycopg2.connect(dagster_postgres_url.replace(
-        "postgresql+psycopg2://", "postgresql://", 1), connect_timeout=10)
-    try:
-        with connection.cursor() as cursor:  # a session lock: ends with the connection
-            cursor.execute("select pg_advisory_lock(hashtextextended(%s, 0))",
-                           ("interview-warehouse:dagster-tables",))
+    with session_lock(dagster_postgres_url, "interview-warehouse:dagster-tables"):
         yield
-    finally:
-        connection.close()
 
 
 @dataclass

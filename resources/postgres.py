@@ -36,6 +36,27 @@ create table if not exists {SCHEMA}.repairs (
 create table if not exists {SCHEMA}.lake_objects (key text primary key, version text not null);
 """
 DDL_LOCK = 7_091_551  # an advisory lock key: concurrent `create … if not exists` can collide
+LOCK, UNLOCK = ("select pg_advisory_lock(hashtextextended(%s, 0))",
+                "select pg_advisory_unlock(hashtextextended(%s, 0))")
+
+
+def libpq_dsn(url: str) -> str:
+    """SQLAlchemy's driver suffix (the form Dagster's `postgres_url` wants) is not libpq's."""
+    return url.replace("postgresql+psycopg2://", "postgresql://", 1)
+
+
+@contextmanager
+def session_lock(url: str, key: str) -> Iterator[None]:
+    """An advisory lock on a connection of its own, released when the block ends (or the
+    process dies): for a database that is not the pipeline's (Dagster's, say)."""
+    connection = psycopg2.connect(libpq_dsn(url), connect_timeout=10)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(LOCK, (key,))
+        yield
+    finally:
+        connection.close()
 
 
 class SharedStateError(RuntimeError):
@@ -50,8 +71,7 @@ class Database:
     _instances_lock = threading.Lock()
 
     def __init__(self, url: str) -> None:
-        # SQLAlchemy's driver suffix (the form Dagster's `postgres_url` wants) is not libpq's.
-        self._dsn = url.replace("postgresql+psycopg2://", "postgresql://", 1)
+        self._dsn = libpq_dsn(url)
         self._local = threading.local()
         try:
             with self.transaction() as cursor:
@@ -101,11 +121,11 @@ class Database:
         """Held across hosts until the block ends (or the process dies)."""
         connection = self._connection("locks", autocommit=True)
         with connection.cursor() as cursor:
-            cursor.execute("select pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+            cursor.execute(LOCK, (key,))
             try:
                 yield
             finally:
-                cursor.execute("select pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+                cursor.execute(UNLOCK, (key,))
 
 
 class ObjectVersions:
