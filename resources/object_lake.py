@@ -43,7 +43,9 @@ from typing import Protocol
 import pyarrow.fs as pafs
 
 MANIFEST = ".mirror.json"
-SKIPPED = ("_locks/",)  # local-only helpers, never shared
+# Local-only helpers, and the published warehouse (each host builds its own; readers elsewhere
+# download it themselves): never pulled.
+SKIPPED = ("_locks/", "published/")
 SIZE, MTIME, CHECKED_AT, LOCAL_SIZE, PUSHED, VERSION = range(6)  # a manifest entry's fields
 
 
