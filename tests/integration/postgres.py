@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
+
+from tests.integration.ports import free_port
 
 
 def _bin(program: str) -> str:
@@ -29,17 +30,11 @@ def _bin(program: str) -> str:
     return str(versions[-1])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def private_postgres() -> Iterator[str]:
     """Yields a `postgresql+psycopg2://` URL of a new, empty database."""
     root = Path(tempfile.mkdtemp(prefix="iw-pg-"))
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")

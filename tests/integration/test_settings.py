@@ -4,7 +4,6 @@ traceback, no retry loop, nothing landed."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.integration.ingest_support import ROOT
+from tests.integration.ports import free_port
 from tests.integration.proxy import serving
 
 SYNC = [str(Path(sys.executable).with_name("interview-warehouse")), "sync",
         "--start", "2026-10-30", "--end", "2026-11-01"]
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # closed again when the block ends
 
 
 def _sync(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.CompletedProcess, float]:
@@ -43,7 +37,7 @@ def _one_line(done: subprocess.CompletedProcess, elapsed: float, *needles: str) 
 
 def test_a_closed_port_fails_in_seconds_naming_the_variable(
         pipeline_env: dict[str, str], tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     done, elapsed = _sync({**pipeline_env, "GENWAY_BASE_URL": url}, tmp_path)
     _one_line(done, elapsed, "GENWAY_BASE_URL", url, "nothing answers")
     assert not (Path(pipeline_env["WAREHOUSE_DIR"]) / "lake" / "raw").exists()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,15 +23,10 @@ import pytest
 
 from tests.integration.browser import artifact, chromium
 from tests.integration.ingest_support import ROOT
+from tests.integration.ports import free_port
 
 ASSET = "lake/genway__interviews"
 T = TypeVar("T")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait(condition: Callable[[], T], timeout: float, what: str, every: float = 2.0) -> T:
@@ -51,7 +45,7 @@ def _runs(home: Path) -> list[dg.DagsterRun]:
 
 
 def test_a_backfill_from_the_ui_lands_and_the_warehouse_rebuilds(tmp_path: Path) -> None:
-    home, warehouse, port = tmp_path / "dagster_home", tmp_path / "warehouse", _free_port()
+    home, warehouse, port = tmp_path / "dagster_home", tmp_path / "warehouse", free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("GENWAY_", "GENSAIL_", "INTERVIEWRELAY_"))}
     env |= {"DAGSTER_HOME": str(home), "WAREHOUSE_DIR": str(warehouse),
