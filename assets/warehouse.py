@@ -16,12 +16,13 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 from resources.build_state import BuildState, lake_fingerprints, project_fingerprint
-from resources.dbt import WarehouseDbt
+from resources.dbt import WORKING_DIR, WarehouseDbt
 from resources.lake import Lake
 from resources.quarantine import locate, verify
-from resources.warehouse import LakeResource
+from resources.warehouse import WAREHOUSE_FILE, LakeResource
 
 DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR)
@@ -30,13 +31,38 @@ _BESIDE = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_BESIDE) if _BESIDE.exists() else "dbt"
 
 
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """dbt reads its paths from the environment (profiles.yml and sources use `env_var`)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# The paths dbt sees: relative to the build's folder (`_build_folder`), where the build's copy of
+# the warehouse is `warehouse.duckdb` and `lake` links to the lake. They are the same for every
+# warehouse, host and build, so the partial-parse state that `prepare_manifest` leaves in
+# `dbt/target` holds for the first build of a new warehouse too: a changed path (the profile's,
+# or an `env_var` in a source) makes dbt parse the whole project again, 2.5 s of CPU.
+DBT_PATHS = {"WAREHOUSE_DIR": ".", "LAKE_DIR": "lake", "DBT_DUCKDB_PATH": WAREHOUSE_FILE}
+DBT_LAKE_RAW = f"{DBT_PATHS['LAKE_DIR']}/raw"
+
+
 def dbt_cli() -> WarehouseDbt:
     return WarehouseDbt(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
 def prepare_manifest() -> None:
     """`dbt parse` into `dbt/target/manifest.json`, which `@dbt_assets` reads at import."""
-    dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+    with _environment(**DBT_PATHS):
+        dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
 
 
 def manifest_is_stale() -> bool:
@@ -84,21 +110,6 @@ WAREHOUSE_AUTOMATION = dg.AutomationCondition.eager().without(
     ~dg.AutomationCondition.any_deps_missing())
 
 
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """dbt reads its paths from the environment (profiles.yml and sources use `env_var`)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 FULL_REFRESH_TAG = "interview_warehouse/full_refresh"
 MAX_QUARANTINE_RETRIES = 3
 
@@ -110,9 +121,11 @@ class _Unreadable(Exception):
 
 
 def _lake_files_named(text: str, lake: Lake) -> list[Path]:
-    pattern = re.escape(str(lake.raw)) + r"[^\s'\"]+?\.parquet"
-    return sorted({Path(found) for found in re.findall(pattern, text)
-                   if Path(found).exists()})
+    """The lake files a dbt error names, by their path or as dbt saw them (`lake/raw/...`)."""
+    prefixes = "|".join(re.escape(prefix) for prefix in (str(lake.raw), DBT_LAKE_RAW))
+    named = {lake.raw / found for found in
+             re.findall(rf"(?:{prefixes})/([^\s'\"]+?\.parquet)", text)}
+    return sorted(path for path in named if path.exists())
 
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT,
@@ -130,7 +143,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         context.log.warning(f"quarantined unreadable lake file: {bad}")
     state.save()
     store.ensure_schema_files()
-    landed, project = lake_fingerprints(store), project_fingerprint(DBT_PROJECT.manifest_path)
+    landed, project = lake_fingerprints(store), project_fingerprint(
+        get_manifest_and_translator_from_dbt_assets([warehouse_models])[0])
     changed = state.changed(landed)
     whole = context.selected_asset_keys >= set(warehouse_models.keys)
     rebuild = bool(context.run.tags.get(FULL_REFRESH_TAG)) or project != state.project or \
@@ -182,9 +196,8 @@ def _build(context: dg.AssetExecutionContext | None, dbt: DbtCliResource, lake: 
     """One `dbt build` into a copy of the warehouse, swapped in if it passed; with a context,
     its Dagster events (reported by the caller after the swap)."""
     files = lake.warehouse_files()
-    with files.build() as build_path, _environment(WAREHOUSE_DIR=str(lake.root),
-                                                   LAKE_DIR=str(lake.lake_root),
-                                                   DBT_DUCKDB_PATH=str(build_path)):
+    with files.build() as build_path, _environment(
+            **DBT_PATHS, **{WORKING_DIR: str(_build_folder(build_path, lake.lake_root))}):
         # One target folder per warehouse, reused: dbt then parses only what changed.
         invocation = dbt.cli(args, context=context, raise_on_error=False,
                              target_path=lake.root / "state" / "dbt-target")
@@ -198,6 +211,16 @@ def _build(context: dg.AssetExecutionContext | None, dbt: DbtCliResource, lake: 
                 raise _Unreadable(unreadable)
             raise error or RuntimeError("dbt build failed")
     return events
+
+
+def _build_folder(build_path: Path, lake_root: Path) -> Path:
+    """The folder dbt's paths (`DBT_PATHS`) resolve in: the build's copy, and the lake's link."""
+    folder, link, target = build_path.parent, build_path.parent / DBT_PATHS["LAKE_DIR"], \
+        lake_root.resolve()
+    if not (link.is_symlink() and link.readlink() == target):
+        link.unlink(missing_ok=True)
+        link.symlink_to(target, target_is_directory=True)
+    return folder
 
 
 ASSETS = [warehouse_models]

@@ -5,10 +5,11 @@ for every `has_table` or column question it asks on the way), then commits with 
 twice per asset event (the run's database and the index). A 92-day sync stores about two
 thousand events, one per partition materialization and per dbt test, and that bookkeeping took
 about 40 s of CPU, as much as the sync's own work. This subclass keeps one engine per database
-file for the process, remembers the schema, stores one output's partition events as one batch,
-and commits with `synchronous=NORMAL`: in WAL mode (which Dagster sets) that survives a process
-crash and may lose the last commits on a power cut (the lake, not the event log, is the record
-of what landed).
+file for the process, remembers the schema, stores one output's partition events as one batch
+(each event serialized once, the asset's row updated once per kind of event), and commits
+with `synchronous=NORMAL`: in WAL mode (which Dagster sets) that survives a process crash and
+may lose the last commits on a power cut (the lake, not the event log, is the record of what
+landed).
 
 Same files, same schema: a process on the stock storage reads what this writes. The
 `dagster.yaml` that `sync` and `dev.py ui` write names it (`pipelines/sync.py`), so runs from
@@ -26,8 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
-from dagster._core.storage.sqlalchemy_compat import db_result
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
 
 MAX_ENGINES = 8  # run shards are one file per run: a long-lived process must not keep them all
@@ -89,16 +90,19 @@ class SqliteEventLog(SqliteEventLogStorage):
                 for event in events):
             super().store_event_batch(events)  # one at a time, as the stock storage does
             return
+        rows = [self._event_to_row(event) for event in events]  # each event serialized once
         with self.run_connection(runs.pop()) as conn:
-            conn.execute(self.prepare_insert_event_batch(events))
+            conn.execute(SqlEventLogStorageTable.insert(), rows)
         # The index mirrors each event under its own id, as `store_event` does.
         with self.index_transaction() as conn:
-            ids = []
-            for event in events:
-                with db_result(conn, self.prepare_insert_event(event)) as result:
-                    ids.append(result.inserted_primary_key[0])
+            ids = list(conn.execute(SqlEventLogStorageTable.insert().returning(
+                SqlEventLogStorageTable.c.id, sort_by_parameter_order=True), rows).scalars())
             self._store_asset_event_tags(conn, events, ids)
-            for event, event_id in zip(events, ids, strict=True):
+            # An asset's row holds its latest event of each kind: a batch's last one of each
+            # kind leaves it as every event in turn would, for one write instead of a hundred.
+            latest = {(event.dagster_event_type, event.dagster_event.asset_key): (event, event_id)
+                      for event, event_id in zip(events, ids, strict=True)}
+            for event, event_id in sorted(latest.values(), key=lambda pair: pair[1]):
                 self._store_asset_event(conn, event, event_id)
 
     def _has_asset_key_col_on_connection(self, conn: sa.Connection, column_name: str) -> bool:

@@ -8,12 +8,13 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import dagster as dg
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.dagster_run import RunsFilter
 
 from assets.ingest import PROGRESS
@@ -88,9 +89,9 @@ def log_file(home: Path) -> Iterator[tuple[Path, IO[str]]]:
         yield path, real
 
 
-def write_events(instance: dg.DagsterInstance, run_id: str, path: Path) -> None:
+def write_events(entries: Iterable[EventLogEntry], path: Path) -> None:
     with open(path, "a") as handle:
-        for entry in instance.all_logs(run_id):
+        for entry in entries:
             when = datetime.fromtimestamp(entry.timestamp, UTC).isoformat(timespec="seconds")
             handle.write(f"{when} {logging.getLevelName(entry.level)} {entry.step_key or '-'} "
                          f"{entry.dagster_event.event_type_value if entry.dagster_event else ''}"

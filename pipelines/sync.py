@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.events.log import EventLogEntry
 from dagster._core.instance.ref import InstanceRef
 
 from assets.warehouse import FULL_REFRESH_TAG, WAREHOUSE_POOL
@@ -171,15 +172,17 @@ def run_sync(start: date | None = None, end: date | None = None,
         outcome = SyncOutcome(run_id, success, first, last, sources, [],
                               [s for s in SOURCES if s not in configured], log_path=log_path,
                               build=build)
-        _collect(target, run_id, outcome)
+        runs = [target.all_logs(run_id)]
+        _collect(runs[0], outcome)
         landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
         if build and not success and landed and not outcome.warehouse_built:
             # A source failed, so Dagster skipped the build; the others' data deserves it.
             outcome.build_run_id, _ = _execute(
                 target, {**tags, "interview_warehouse/after": run_id}, warehouse_keys())
-            _collect(target, outcome.build_run_id, outcome)
-    for done in filter(None, (run_id, outcome.build_run_id)):
-        write_events(target, done, log_path)
+            runs.append(target.all_logs(outcome.build_run_id))
+            _collect(runs[-1], outcome)
+    for entries in runs:
+        write_events(entries, log_path)
     return outcome
 
 
@@ -193,8 +196,8 @@ def _execute(target: dg.DagsterInstance, tags: dict[str, str], selection: list[d
     return result.run_id, result.success
 
 
-def _collect(target: dg.DagsterInstance, run_id: str, outcome: SyncOutcome) -> None:
-    for record in target.all_logs(run_id):
+def _collect(entries: list[EventLogEntry], outcome: SyncOutcome) -> None:
+    for record in entries:
         event = record.dagster_event
         if event is None:
             continue

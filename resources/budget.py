@@ -57,9 +57,12 @@ class FileTimeline:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # This process's threads queue here, so one of them at a time opens the file and waits
+        # on its lock (eight workers per source would otherwise each hold a descriptor there).
+        self._local = threading.Lock()
 
     def update(self, change: Callable[[State, float], T]) -> tuple[T, float]:
-        with open(self.path, "a+") as handle:
+        with self._local, open(self.path, "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 handle.seek(0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,8 @@ def lake_fingerprints(lake: Lake) -> dict[str, str]:
     return prints
 
 
-def project_fingerprint(manifest_path: Path) -> str:
-    manifest = json.loads(manifest_path.read_text())
+def project_fingerprint(manifest: Mapping[str, Any]) -> str:
+    """Every node's checksum in the dbt manifest (the dict dagster-dbt already loaded)."""
     digest = hashlib.sha256()
     for kind in ("nodes", "macros", "sources"):
         for unique_id, node in sorted(manifest.get(kind, {}).items()):

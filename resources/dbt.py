@@ -27,6 +27,9 @@ from dagster_dbt.core import dbt_cli_invocation
 from packaging import version
 
 _QUIET_LEVELS = {"debug"}  # the CLI prints info and above on stdout; so does this
+# The folder the command's relative paths resolve in, when the environment names one (dbt finds
+# its project through DBT_PROJECT_DIR, which dagster-dbt sets).
+WORKING_DIR = "INTERVIEW_WAREHOUSE_DBT_WORKING_DIR"
 
 
 class InProcessDbt:
@@ -48,7 +51,8 @@ class InProcessDbt:
         # dbt's debug log file formats every event of the build, a quarter of its CPU: only
         # warnings and errors are written there unless DBT_LOG_LEVEL_FILE says otherwise
         # (every info event is in the sync's log anyway).
-        with _replaced_environment({"DBT_LOG_LEVEL_FILE": "warn", **env}), _directory(cwd):
+        with _replaced_environment({"DBT_LOG_LEVEL_FILE": "warn", **env}), \
+                _directory(env.get(WORKING_DIR) or cwd):
             # --quiet: dagster-dbt writes every event to the log itself; without it dbt would
             # print them a second time.
             result = dbtRunner(callbacks=[collect]).invoke([*self.args[1:], "--quiet"])

@@ -55,3 +55,24 @@ def test_events_written_from_threads_are_read_by_the_stock_storage(
     latest = stock.get_latest_materialization_events([KEY])[KEY]
     assert latest is not None and latest.dagster_event.partition == "2026-01-10"
     assert len(storage._engines) <= 2
+
+
+def test_a_batch_leaves_the_asset_row_as_single_writes_do(tmp_path: Path) -> None:
+    events = [_materialization("run1", day) for day in range(1, 6)]
+    batched = SqliteEventLog(str(tmp_path / "batched"))
+    batched.store_event_batch(events)
+    one_by_one = SqliteEventLogStorage(str(tmp_path / "stock"))
+    for event in events:
+        one_by_one.store_event(event)
+
+    def row(storage: SqliteEventLogStorage) -> tuple:
+        entry = storage.get_asset_records([KEY])[0].asset_entry
+        latest = entry.last_materialization_record
+        assert latest is not None
+        return (latest.storage_id, latest.event_log_entry.dagster_event.partition,
+                entry.last_run_id, latest.timestamp)
+
+    assert row(batched) == row(one_by_one)
+    assert row(batched)[1] == "2026-01-05"
+    assert SqliteEventLogStorage(str(tmp_path / "batched")).get_materialized_partitions(KEY) \
+        == {f"2026-01-0{day}" for day in range(1, 6)}
