@@ -52,34 +52,41 @@ class Timeline(Protocol):
 
 
 class FileTimeline:
-    """One small JSON file per budget, read and written under `flock`."""
+    """One small JSON file per budget, read and written under `flock`, through one descriptor
+    per process (opened again after a fork: a child sharing it would share its lock)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # This process's threads queue here, so one of them at a time opens the file and waits
-        # on its lock (eight workers per source would otherwise each hold a descriptor there).
+        # This process's threads queue here, so one of them at a time holds the descriptor and
+        # waits on the file lock.
         self._local = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _descriptor(self) -> int:
+        if self._fd is None or self._pid != os.getpid():
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), os.getpid()
+        return self._fd
 
     def update(self, change: Callable[[State, float], T]) -> tuple[T, float]:
-        with self._local, open(self.path, "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with self._local:
+            fd = self._descriptor()
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                handle.seek(0)
-                text = handle.read()
+                text = os.pread(fd, 1 << 16, 0)
                 try:
                     state = json.loads(text) if text else {}
                 except ValueError:
                     state = {}  # a torn write from a killed process: start afresh
                 now = time.time()
                 result = change(state, now)
-                handle.seek(0)
-                handle.truncate()
-                handle.write(json.dumps(state))
-                handle.flush()
+                data = json.dumps(state).encode()
+                os.pwrite(fd, data, 0)
+                os.ftruncate(fd, len(data))
                 return result, now
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _timeline(name: str, where: str, database_url: str | None) -> Timeline:

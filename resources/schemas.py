@@ -13,6 +13,7 @@ The entity specs themselves live beside each source's client (`resources/<source
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pyarrow as pa
 
@@ -42,6 +43,7 @@ class EntitySpec:
     def name(self) -> str:
         return f"{self.source}/{self.entity}"
 
+    @cache  # noqa: B019 -- a spec is a constant; asked for a dozen times per partition written
     def schema(self) -> pa.Schema:
         fields = [pa.field(c.name, c.type) for c in self.columns]
         fields.append(pa.field("_raw_json", pa.large_string(), nullable=False))
