@@ -13,7 +13,6 @@ The entity specs themselves live beside each source's client (`resources/<source
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import pyarrow as pa
 
@@ -43,8 +42,15 @@ class EntitySpec:
     def name(self) -> str:
         return f"{self.source}/{self.entity}"
 
-    @cache  # noqa: B019 -- a spec is a constant; asked for a dozen times per partition written
     def schema(self) -> pa.Schema:
+        """Built once per spec (asked for a dozen times per partition written), kept on it."""
+        built = self.__dict__.get("_schema")
+        if built is None:
+            built = self._build_schema()
+            object.__setattr__(self, "_schema", built)  # a cache, not a field: still frozen
+        return built
+
+    def _build_schema(self) -> pa.Schema:
         fields = [pa.field(c.name, c.type) for c in self.columns]
         fields.append(pa.field("_raw_json", pa.large_string(), nullable=False))
         fields.append(pa.field("_source", STR, nullable=False))
