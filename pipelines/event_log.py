@@ -25,13 +25,21 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from dagster._core.events import ASSET_EVENTS
+from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
 
+ASSET, CHECK = "asset", "check"
 MAX_ENGINES = 8  # run shards are one file per run: a long-lived process must not keep them all
+
+
+def _kind(event: EventLogEntry) -> str | None:
+    if not event.is_dagster_event:
+        return None
+    kind = event.dagster_event_type
+    return ASSET if kind in ASSET_EVENTS else CHECK if kind in ASSET_CHECK_EVENTS else None
 
 
 def _pragmas(connection: Any, _record: Any) -> None:
@@ -84,10 +92,10 @@ class SqliteEventLog(SqliteEventLogStorage):
                 yield conn
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """What `store_event` does for each event, in one transaction per database: the
+        partitions of an output, or the planned asset and check events of a new run."""
         runs = {event.run_id for event in events}
-        if len(runs) != 1 or not all(
-                event.is_dagster_event and event.dagster_event_type in ASSET_EVENTS
-                for event in events):
+        if len(runs) != 1 or not all(_kind(event) in (ASSET, CHECK) for event in events):
             super().store_event_batch(events)  # one at a time, as the stock storage does
             return
         rows = [self._event_to_row(event) for event in events]  # each event serialized once
@@ -97,13 +105,18 @@ class SqliteEventLog(SqliteEventLogStorage):
         with self.index_transaction() as conn:
             ids = list(conn.execute(SqlEventLogStorageTable.insert().returning(
                 SqlEventLogStorageTable.c.id, sort_by_parameter_order=True), rows).scalars())
-            self._store_asset_event_tags(conn, events, ids)
+            assets = [(event, event_id) for event, event_id in zip(events, ids, strict=True)
+                      if _kind(event) == ASSET]
+            self._store_asset_event_tags(conn, [e for e, _ in assets], [i for _, i in assets])
             # An asset's row holds its latest event of each kind: a batch's last one of each
             # kind leaves it as every event in turn would, for one write instead of a hundred.
             latest = {(event.dagster_event_type, event.dagster_event.asset_key): (event, event_id)
-                      for event, event_id in zip(events, ids, strict=True)}
+                      for event, event_id in assets}
             for event, event_id in sorted(latest.values(), key=lambda pair: pair[1]):
                 self._store_asset_event(conn, event, event_id)
+        for event, event_id in zip(events, ids, strict=True):
+            if _kind(event) == CHECK:
+                self.store_asset_check_event(event, event_id)
 
     def _has_asset_key_col_on_connection(self, conn: sa.Connection, column_name: str) -> bool:
         # Asked for every asset event; columns are only ever added, by a migration.

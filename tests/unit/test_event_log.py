@@ -9,7 +9,15 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationPlanned,
+)
+from dagster._core.events import (
+    AssetMaterializationPlannedData,
+    DagsterEvent,
+    DagsterEventType,
+    StepMaterializationData,
+)
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
@@ -76,3 +84,40 @@ def test_a_batch_leaves_the_asset_row_as_single_writes_do(tmp_path: Path) -> Non
     assert row(batched)[1] == "2026-01-05"
     assert SqliteEventLogStorage(str(tmp_path / "batched")).get_materialized_partitions(KEY) \
         == {f"2026-01-0{day}" for day in range(1, 6)}
+
+
+def _planned(run_id: str, check: str | None = None) -> EventLogEntry:
+    if check is None:
+        kind, data = (DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+                      AssetMaterializationPlannedData(KEY, partition="2026-01-01"))
+    else:
+        kind, data = (DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+                      AssetCheckEvaluationPlanned(asset_key=KEY, check_name=check))
+    return EventLogEntry(error_info=None, level=20, user_message="", run_id=run_id,
+                         timestamp=time.time(),
+                         dagster_event=DagsterEvent(kind.value, "sync_job",
+                                                    event_specific_data=data),
+                         job_name="sync_job")
+
+
+def test_a_new_runs_planned_assets_and_checks_are_stored_as_one_at_a_time(
+        tmp_path: Path) -> None:
+    events = [_planned("run1"), _planned("run1", "first"), _planned("run1", "second")]
+    batched = SqliteEventLog(str(tmp_path / "batched"))
+    batched.store_event_batch(events)
+    one_by_one = SqliteEventLogStorage(str(tmp_path / "stock"))
+    for event in events:
+        one_by_one.store_event(event)
+
+    def stored(storage: SqliteEventLogStorage) -> tuple:
+        checks = [storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(KEY, name), limit=5) for name in ("first", "second")]
+        return ([(r.storage_id, r.event_log_entry.dagster_event_type) for r in
+                 storage.get_records_for_run("run1").records],
+                [[(c.id, c.run_id, c.status, c.event and c.event.dagster_event_type)
+                  for c in history] for history in checks],
+                storage.get_asset_records([KEY])[0].asset_entry.last_run_id)
+
+    reread = SqliteEventLogStorage(str(tmp_path / "batched"))
+    assert stored(reread) == stored(one_by_one)
+    assert all(len(history) == 1 for history in stored(reread)[1])
