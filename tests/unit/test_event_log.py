@@ -65,13 +65,20 @@ def test_events_written_from_threads_are_read_by_the_stock_storage(
     assert len(storage._engines) <= 2
 
 
-def test_a_batch_leaves_the_asset_row_as_single_writes_do(tmp_path: Path) -> None:
-    events = [_materialization("run1", day) for day in range(1, 6)]
-    batched = SqliteEventLog(str(tmp_path / "batched"))
-    batched.store_event_batch(events)
+def _both_ways(tmp_path: Path, events: list[EventLogEntry]
+               ) -> tuple[SqliteEventLogStorage, SqliteEventLogStorage]:
+    """The events stored as one batch here, and one at a time by the stock storage; both read
+    back through the stock storage."""
+    SqliteEventLog(str(tmp_path / "batched")).store_event_batch(events)
     one_by_one = SqliteEventLogStorage(str(tmp_path / "stock"))
     for event in events:
         one_by_one.store_event(event)
+    return SqliteEventLogStorage(str(tmp_path / "batched")), one_by_one
+
+
+def test_a_batch_leaves_the_asset_row_as_single_writes_do(tmp_path: Path) -> None:
+    batched, one_by_one = _both_ways(
+        tmp_path, [_materialization("run1", day) for day in range(1, 6)])
 
     def row(storage: SqliteEventLogStorage) -> tuple:
         entry = storage.get_asset_records([KEY])[0].asset_entry
@@ -82,8 +89,7 @@ def test_a_batch_leaves_the_asset_row_as_single_writes_do(tmp_path: Path) -> Non
 
     assert row(batched) == row(one_by_one)
     assert row(batched)[1] == "2026-01-05"
-    assert SqliteEventLogStorage(str(tmp_path / "batched")).get_materialized_partitions(KEY) \
-        == {f"2026-01-0{day}" for day in range(1, 6)}
+    assert batched.get_materialized_partitions(KEY) == {f"2026-01-0{day}" for day in range(1, 6)}
 
 
 def _planned(run_id: str, check: str | None = None) -> EventLogEntry:
@@ -102,12 +108,8 @@ def _planned(run_id: str, check: str | None = None) -> EventLogEntry:
 
 def test_a_new_runs_planned_assets_and_checks_are_stored_as_one_at_a_time(
         tmp_path: Path) -> None:
-    events = [_planned("run1"), _planned("run1", "first"), _planned("run1", "second")]
-    batched = SqliteEventLog(str(tmp_path / "batched"))
-    batched.store_event_batch(events)
-    one_by_one = SqliteEventLogStorage(str(tmp_path / "stock"))
-    for event in events:
-        one_by_one.store_event(event)
+    batched, one_by_one = _both_ways(
+        tmp_path, [_planned("run1"), _planned("run1", "first"), _planned("run1", "second")])
 
     def stored(storage: SqliteEventLogStorage) -> tuple:
         checks = [storage.get_asset_check_execution_history(
@@ -118,6 +120,5 @@ def test_a_new_runs_planned_assets_and_checks_are_stored_as_one_at_a_time(
                   for c in history] for history in checks],
                 storage.get_asset_records([KEY])[0].asset_entry.last_run_id)
 
-    reread = SqliteEventLogStorage(str(tmp_path / "batched"))
-    assert stored(reread) == stored(one_by_one)
-    assert all(len(history) == 1 for history in stored(reread)[1])
+    assert stored(batched) == stored(one_by_one)
+    assert all(len(history) == 1 for history in stored(batched)[1])
