@@ -172,16 +172,16 @@ def run_sync(start: date | None = None, end: date | None = None,
         outcome = SyncOutcome(run_id, success, first, last, sources, [],
                               [s for s in SOURCES if s not in configured], log_path=log_path,
                               build=build)
-        runs = [target.all_logs(run_id)]
-        _collect(runs[0], outcome)
+        logs = [target.all_logs(run_id)]  # each run's events, read once
+        _collect(logs[0], outcome)
         landed = any(not a.startswith("warehouse/") for a, _, _ in outcome.materializations)
         if build and not success and landed and not outcome.warehouse_built:
             # A source failed, so Dagster skipped the build; the others' data deserves it.
             outcome.build_run_id, _ = _execute(
                 target, {**tags, "interview_warehouse/after": run_id}, warehouse_keys())
-            runs.append(target.all_logs(outcome.build_run_id))
-            _collect(runs[-1], outcome)
-    for entries in runs:
+            logs.append(target.all_logs(outcome.build_run_id))
+            _collect(logs[-1], outcome)
+    for entries in logs:
         write_events(entries, log_path)
     return outcome
 
