@@ -92,12 +92,30 @@
     then the newest extraction (`extracted_at`), then the highest `extraction_run_id` as a
     deterministic tie-breaker. Snapshot entities have no version: the latest extraction wins.
     In an incremental run the rows the model already holds for the same keys take part, so a
-    re-read older row never replaces a newer one.
+    re-read older row never replaces a newer one; a key whose held row stays newest is left
+    out, so `delete+insert` leaves that row as it is.
+
+    Memory: only the key and the ordering columns are ranked; the winners are then picked
+    from the incoming rows by a semi join on them, so a record's payload (a whole transcript,
+    parsed) never enters a window or a hash table and the build's memory does not grow with
+    the lake. `relation` is read twice, the first time for those columns only; the model's
+    `source` and `relation` CTEs must be `not materialized`, or DuckDB keeps every row of a
+    CTE read twice in memory (checked here).
 #}
 {% macro latest_version(relation, key, version=none) -%}
+    {%- if execute and model.resource_type == 'model' -%}
+        {%- for cte in ['source', relation] -%}
+            {%- if modules.re.search('(?m)^' ~ cte ~ ' as \\(', model.raw_code) -%}
+                {{- exceptions.raise_compiler_error(
+                    model.name ~ ": the CTE `" ~ cte ~ "` must be `" ~ cte ~ " as not materialized (`:"
+                    ~ " latest_version reads it twice, and DuckDB would hold every row of it.") -}}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set ordering = ([version] if version is not none else []) + ['extracted_at', 'extraction_run_id'] -%}
     with
 
-    incoming as materialized (
+    incoming as not materialized (
 
         select * from {{ relation }}
 
@@ -105,23 +123,39 @@
 
     candidates as (
 
-        select * from incoming
+        select {{ key }}, {{ ordering | join(', ') }}, false as held
+        from incoming
+        where {{ key }} is not null
         {%- if is_incremental() %}
-        union all by name
-        select * from {{ this }}
+        union all
+        select {{ key }}, {{ ordering | join(', ') }}, true as held
+        from {{ this }}
         where {{ key }} in (select {{ key }} from incoming)
         {%- endif %}
 
+    ),
+
+    newest as (
+
+        select *
+        from candidates
+        qualify row_number() over (
+            partition by {{ key }}
+            order by
+                {%- for column in ordering %}
+                {{ column }} desc nulls last,
+                {%- endfor %}
+                held
+        ) = 1
+
     )
 
-    select *
-    from candidates
-    where {{ key }} is not null
-    qualify row_number() over (
-        partition by {{ key }}
-        order by
-            {% if version is not none %}{{ version }} desc nulls last,{% endif %}
-            extracted_at desc nulls last,
-            extraction_run_id desc nulls last
-    ) = 1
+    select incoming.*
+    from incoming
+    semi join newest
+        on not newest.held
+        and incoming.{{ key }} = newest.{{ key }}
+        {%- for column in ordering %}
+        and incoming.{{ column }} is not distinct from newest.{{ column }}
+        {%- endfor %}
 {%- endmacro %}

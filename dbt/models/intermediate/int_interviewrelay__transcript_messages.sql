@@ -12,46 +12,34 @@ transcripts as (
 
 ),
 
-messages as (
+pairs as (
 
+    -- the two arrays side by side, position by position (the longer one sets the length):
+    -- a full outer join of the two unnested arrays, without a hash table of every message
     select
         session_id,
-        unnest(messages) as message,
-        unnest(range(len(messages))) as message_index
+        unnest(list_transform(
+            range(greatest(coalesce(len(messages), 0), coalesce(len(turns), 0))),
+            lambda i: {'message_index': i, 'message': messages[i + 1], 'turn': turns[i + 1]}
+        )) as pair
 
     from transcripts
-    where len(messages) > 0
-
-),
-
-turns as (
-
-    select
-        session_id,
-        unnest(turns) as turn,
-        unnest(range(len(turns))) as message_index
-
-    from transcripts
-    where len(turns) > 0
 
 ),
 
 zipped as (
 
     select
-        coalesce(messages.session_id, turns.session_id) as session_id,
-        coalesce(messages.message_index, turns.message_index) as message_index,
-        messages.message.role as role,
-        turns.turn.speaker as turn_speaker,
-        coalesce(messages.message.content, turns.turn.text) as text,
-        messages.message.created_at as created_at,
-        turns.turn."timestamp" as turn_offset_seconds,
-        lower(trim(turns.turn.sentiment)) as raw_sentiment
+        session_id,
+        pair.message_index,
+        pair.message.role as role,
+        pair.turn.speaker as turn_speaker,
+        coalesce(pair.message.content, pair.turn.text) as text,
+        pair.message.created_at as created_at,
+        pair.turn."timestamp" as turn_offset_seconds,
+        lower(trim(pair.turn.sentiment)) as raw_sentiment
 
-    from messages
-    full outer join turns
-        on messages.session_id = turns.session_id
-        and messages.message_index = turns.message_index
+    from pairs
 
 ),
 

@@ -2,14 +2,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('gensail', 'algorithm_stats') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         algorithm_id,

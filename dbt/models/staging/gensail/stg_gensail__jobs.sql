@@ -6,14 +6,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('gensail', 'jobs') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         -- ids

@@ -2,14 +2,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('genway', 'summaries') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         interview_id,

@@ -7,14 +7,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('genway', 'transcripts') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         interview_id,

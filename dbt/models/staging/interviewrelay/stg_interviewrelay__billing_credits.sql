@@ -2,14 +2,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('interviewrelay', 'billing_credits') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         -- the snapshot's UTC day: each day's snapshot replaces that day's partition

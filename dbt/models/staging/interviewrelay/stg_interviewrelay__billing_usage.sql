@@ -2,14 +2,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('interviewrelay', 'billing_usage') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         try_cast(date as date) as usage_date,

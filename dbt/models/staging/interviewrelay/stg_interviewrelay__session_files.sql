@@ -5,14 +5,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('interviewrelay', 'session_files') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         session_id,

@@ -10,14 +10,14 @@
 
 with
 
-source as (
+source as not materialized (
 
     select * from {{ lake_source('interviewrelay', 'transcripts') }}
     {{ extracted_since_last_build() }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         session_id,
