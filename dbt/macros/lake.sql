@@ -100,7 +100,9 @@
     parsed) never enters a window or a hash table and the build's memory does not grow with
     the lake. `relation` is read twice, the first time for those columns only; the model's
     `source` and `relation` CTEs must be `not materialized`, or DuckDB keeps every row of a
-    CTE read twice in memory (checked here).
+    CTE read twice in memory (checked here). Two lake rows equal in key and all ordering
+    columns cannot occur (one version of a record has one partition day, where the landing
+    keeps one row per id); were there two, both would pass and the key's unique test fail.
 #}
 {% macro latest_version(relation, key, version=none) -%}
     {%- if execute and model.resource_type == 'model' -%}
