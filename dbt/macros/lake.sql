@@ -98,11 +98,12 @@
     Memory: only the key and the ordering columns are ranked; the winners are then picked
     from the incoming rows by a semi join on them, so a record's payload (a whole transcript,
     parsed) never enters a window or a hash table and the build's memory does not grow with
-    the lake. `relation` is read twice, the first time for those columns only; the model's
-    `source` and `relation` CTEs must be `not materialized`, or DuckDB keeps every row of a
-    CTE read twice in memory (checked here). Two lake rows equal in key and all ordering
-    columns cannot occur (one version of a record has one partition day, where the landing
-    keeps one row per id); were there two, both would pass and the key's unique test fail.
+    the lake. `relation` is read more than once (twice; three times in an incremental run),
+    every time but the last for those columns only. The model's `source` and `relation` CTEs
+    must be `not materialized`, or DuckDB keeps every row of a CTE read more than once in
+    memory (checked here). Two lake rows equal in key and all ordering columns cannot occur
+    (one version of a record has one partition day, where the landing keeps one row per id);
+    were there two, both would pass and the key's unique test fail.
 #}
 {% macro latest_version(relation, key, version=none) -%}
     {%- if execute and model.resource_type == 'model' -%}
@@ -110,7 +111,7 @@
             {%- if modules.re.search('(?m)^' ~ cte ~ ' as \\(', model.raw_code) -%}
                 {{- exceptions.raise_compiler_error(
                     model.name ~ ": the CTE `" ~ cte ~ "` must be `" ~ cte ~ " as not materialized (`:"
-                    ~ " latest_version reads it twice, and DuckDB would hold every row of it.") -}}
+                    ~ " latest_version reads it more than once, and DuckDB would hold every row of it.") -}}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
