@@ -74,7 +74,7 @@ class FileTimeline:
             fd = self._descriptor()
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                text = os.pread(fd, 1 << 16, 0)
+                text = os.pread(fd, os.fstat(fd).st_size, 0)
                 try:
                     state = json.loads(text) if text else {}
                 except ValueError:
